@@ -1,0 +1,83 @@
+/**
+ * The socket contract between the page, the server and any third-party client. Declared once;
+ * server, client and tests import it. Socket.IO, default namespace, path `/socket.io`.
+ */
+
+/** PNG / JPEG / WebP bytes, or a string: a data URL or bare base64. */
+export type ImagePayload = ArrayBuffer | Uint8Array | string;
+
+export interface FramePayload {
+  /** Client-chosen, increasing per socket; predictions echo it. */
+  seq: number;
+  image: ImagePayload;
+  /** Pointer-up: skip the debounce and answer at once. */
+  final?: boolean;
+  /** Ask for the 28×28 image the model saw, as a PNG data URL. */
+  preview?: boolean;
+}
+
+export interface StageTimings {
+  queueMs: number;
+  preprocessMs: number;
+  inferenceMs: number;
+  totalMs: number;
+}
+
+export interface PredictionPayload {
+  seq: number;
+  /** Nothing drawn: no guess, every probability 0. */
+  empty: boolean;
+  digit: number | null;
+  confidence: number | null;
+  /** Ten probabilities for digits 0–9, summing to 1 (all 0 when empty). */
+  probabilities: number[];
+  timings: StageTimings;
+  modelId: string;
+  preview?: string;
+}
+
+export const FRAME_ERROR_CODES = [
+  'INVALID_PAYLOAD',
+  'INVALID_IMAGE',
+  'IMAGE_TOO_LARGE',
+  'RATE_LIMITED',
+  'MODEL_UNAVAILABLE',
+  'INTERNAL_ERROR',
+] as const;
+export type FrameErrorCode = (typeof FRAME_ERROR_CODES)[number];
+
+export interface FrameErrorPayload {
+  seq: number | null;
+  code: FrameErrorCode;
+  /** A sentence a person understands. */
+  message: string;
+}
+
+export interface FeedbackPayload {
+  image: ImagePayload;
+  label: number;
+  predicted?: number;
+}
+
+export const FEEDBACK_ERROR_CODES = ['INVALID_PAYLOAD', 'INVALID_IMAGE', 'IMAGE_TOO_LARGE', 'RATE_LIMITED', 'STORAGE_FAILED'] as const;
+export type FeedbackErrorCode = (typeof FEEDBACK_ERROR_CODES)[number];
+
+export type FeedbackAck = { ok: true; id: string } | { ok: false; code: FeedbackErrorCode; message: string };
+
+export interface ModelPayload {
+  modelId: string;
+  testAccuracy: number | null;
+}
+
+export interface ClientToServerEvents {
+  frame: (payload: FramePayload) => void;
+  feedback: (payload: FeedbackPayload, ack: (answer: FeedbackAck) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  prediction: (payload: PredictionPayload) => void;
+  'frame:error': (payload: FrameErrorPayload) => void;
+  model: (payload: ModelPayload) => void;
+}
+
+export const SOCKET_PATH = '/socket.io';
