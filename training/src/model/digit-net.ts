@@ -10,7 +10,7 @@
 import { tf } from '@live-digits/shared/tf/tf';
 
 export const DIGIT_NET_ARCHITECTURE =
-  'conv32 3×3 same → conv32 3×3 → maxpool 2 → conv64 3×3 → maxpool 2 → dropout 0.25 → dense 128 → dropout 0.4 → dense 10 softmax';
+  'normalise → conv32 3×3 same → conv32 3×3 → maxpool 2 → conv64 3×3 → conv64 3×3 → maxpool 2 → dropout 0.25 → dense 128 → dropout 0.4 → dense 10 softmax';
 
 /** MNIST's mean and standard deviation of pixel values in [0, 1], so inputs reach the first conv zero-centred. */
 const MNIST_MEAN = 0.1307;
@@ -36,6 +36,7 @@ export function buildDigitNet(seed: number): tf.LayersModel {
   x = conv(32, 'same').apply(x) as tf.SymbolicTensor;
   x = conv(32, 'valid').apply(x) as tf.SymbolicTensor;
   x = tf.layers.maxPooling2d({ poolSize: 2 }).apply(x) as tf.SymbolicTensor;
+  x = conv(64, 'valid').apply(x) as tf.SymbolicTensor;
   x = conv(64, 'valid').apply(x) as tf.SymbolicTensor;
   x = tf.layers.maxPooling2d({ poolSize: 2 }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { encodePreviewPng, imageBytesFrom, PreprocessError, preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { ClientError } from '../common/client-error';
+
+/**
+ * Turns what a client sent into what the model eats, with the shared preprocessing that training
+ * uses too (sharp: decode, alpha over white, grey, ink box, 20×20 fit, centre of mass at 14,14).
+ * Failures become {@link ClientError}s carrying INVALID_IMAGE or IMAGE_TOO_LARGE and the reason.
+ */
+export type PreprocessedImage = Awaited<ReturnType<typeof preprocessImage>>;
+
+@Injectable()
+export class PreprocessService {
+  private readonly limits: { maxBytes: number; maxWidth: number; maxHeight: number };
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.limits = { maxBytes: config.maxImageBytes, maxWidth: config.maxImageSide, maxHeight: config.maxImageSide };
+  }
+
+  /** Raw image bytes from a payload: bytes as they are, a data URL or bare base64 decoded. */
+  imageBytes(image: unknown): Buffer {
+    let bytes: Buffer;
+    try {
+      bytes = imageBytesFrom(image);
+    } catch (error) {
+      throw toClientError(error);
+    }
+    if (bytes.length > this.limits.maxBytes) {
+      throw new ClientError('IMAGE_TOO_LARGE', `The image is ${bytes.length} bytes; the limit is ${this.limits.maxBytes} bytes.`);
+    }
+    return bytes;
+  }
+
+  /** Bytes → 784 floats in [0, 1], white ink on black, MNIST-centred; `empty` when nothing is drawn. */
+  async preprocess(bytes: Uint8Array): Promise<PreprocessedImage> {
+    try {
+      return await preprocessImage(bytes, this.limits);
+    } catch (error) {
+      throw toClientError(error);
+    }
+  }
+
+  /** The 28×28 the model saw, as a PNG data URL. */
+  async previewDataUrl(pixels: Float32Array): Promise<string> {
+    return `data:image/png;base64,${(await encodePreviewPng(pixels)).toString('base64')}`;
+  }
+}
+
+function toClientError(error: unknown): unknown {
+  return error instanceof PreprocessError ? new ClientError(error.code, error.message) : error;
+}

@@ -1,0 +1,385 @@
+/**
+ * Canvas drawing → MNIST-style 28×28: the one preprocessing that the server, `train` and
+ * `evaluate` all run, so the model meets drawings exactly as it met them in training.
+ *
+ * MNIST's digits were made like this (LeCun et al.): the ink of each scanned digit was scaled,
+ * keeping its aspect ratio, to fit a 20×20 box, anti-aliased, so the strokes have soft grey
+ * edges; then the 20×20 was placed in a 28×28 field so that the centre of mass of the ink sits at
+ * the centre. A network trained on MNIST has only ever seen digits that obey those conventions:
+ * white ink on black, longest side 20 px, 4 px of empty margin, mass-centred. A canvas drawing is
+ * dark ink on a transparent or white 400×400 canvas, any size, anywhere; we bring it into the
+ * same distribution.
+ *
+ * Speed: sharp decodes once to raw pixels (≈ 1 ms for a 400×400 PNG); everything after that is a
+ * few linear passes in plain JS. A chain of sharp operations (trim, resize, extend) costs ≈ 15×
+ * more because every step re-runs a libvips pipeline over the full image.
+ */
+import sharp from 'sharp';
+
+export interface PreprocessLimits {
+  /** Largest encoded image accepted, in bytes. */
+  maxBytes: number;
+  /** Largest decoded width and height accepted, in pixels: guards against decompression bombs. */
+  maxWidth: number;
+  maxHeight: number;
+}
+
+export const DEFAULT_PREPROCESS_LIMITS: PreprocessLimits = { maxBytes: 1_000_000, maxWidth: 2048, maxHeight: 2048 };
+
+/** The ink's bounding box, in source pixels. */
+export interface InkBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface PreprocessedImage {
+  /** 28×28 = 784 values, row-major, in [0, 1], white ink (1) on black (0): the model's input. */
+  pixels: Float32Array;
+  /** No ink worth calling a digit: pixels are all 0 and there is no guess to make. */
+  empty: boolean;
+  inkBox: InkBox | null;
+  /** Size of the source image. */
+  width: number;
+  height: number;
+}
+
+export type PreprocessErrorCode = 'INVALID_IMAGE' | 'IMAGE_TOO_LARGE';
+
+/** A frame we refuse, with a stable code and a sentence a person understands. */
+export class PreprocessError extends Error {
+  constructor(
+    readonly code: PreprocessErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PreprocessError';
+  }
+}
+
+export const MNIST_SIZE = 28;
+/** MNIST fitted each digit's ink into a 20×20 box, leaving a 4 px margin in the 28×28 field. */
+export const MNIST_BOX = 20;
+/**
+ * Where MNIST puts the centre of mass, in pixel indices (Σ value·index / Σ value). Measured on
+ * the training set the mean is (14.00, 14.00): the field's centre rounded down to a pixel.
+ */
+export const MNIST_CENTRE = 14;
+
+const ACCEPTED_FORMATS = new Set(['png', 'jpeg', 'webp']);
+/** Ink fainter than this share of the strongest ink is noise: JPEG ringing, paper texture, a smudge. */
+const NOISE_THRESHOLD = 0.1;
+/** Below this contrast between ink and background (0–1) the image is a blank page, however noisy. */
+const MIN_CONTRAST = 0.15;
+/** A digit has more than a handful of solid ink pixels; fewer is a stray click or a speck. */
+const MIN_INK_PIXELS = 8;
+
+export async function preprocessImage(bytes: Uint8Array, limits: Partial<PreprocessLimits> = {}): Promise<PreprocessedImage> {
+  const image = await decode(bytes, { ...DEFAULT_PREPROCESS_LIMITS, ...limits });
+  return toMnist(image);
+}
+
+interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+  hasAlpha: boolean;
+}
+
+async function decode(bytes: Uint8Array, { maxBytes, maxWidth, maxHeight }: PreprocessLimits): Promise<RawImage> {
+  if (bytes.length === 0) throw new PreprocessError('INVALID_IMAGE', 'The image is empty (0 bytes).');
+  if (bytes.length > maxBytes) {
+    throw new PreprocessError('IMAGE_TOO_LARGE', `The image is ${bytes.length} bytes, more than the ${maxBytes} bytes allowed.`);
+  }
+  // The header alone (no pixel decoding) tells the format and the declared size, so a pixel
+  // bomb — a small file declaring 50 000 × 50 000 pixels — is refused before any memory is spent.
+  let metadata: sharp.Metadata;
+  try {
+    metadata = await sharp(bytes).metadata();
+  } catch (error) {
+    throw new PreprocessError('INVALID_IMAGE', `The data is not a PNG, JPEG or WebP image (${reason(error)}).`);
+  }
+  const { format, width = 0, height = 0 } = metadata;
+  if (!ACCEPTED_FORMATS.has(format)) {
+    throw new PreprocessError('INVALID_IMAGE', `The image is ${format.toUpperCase()}; only PNG, JPEG and WebP are accepted.`);
+  }
+  if (width > maxWidth || height > maxHeight) {
+    throw new PreprocessError('IMAGE_TOO_LARGE', `The image is ${width}×${height} pixels, larger than the ${maxWidth}×${maxHeight} allowed.`);
+  }
+  try {
+    // failOn 'error' refuses truncated and corrupt data; limitInputPixels is a second guard in
+    // case the header lied. Raw output is 8-bit sRGB with 3 or 4 channels, whatever the input.
+    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: maxWidth * maxHeight, sequentialRead: true })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: info.channels, hasAlpha: info.hasAlpha };
+  } catch (error) {
+    throw new PreprocessError('INVALID_IMAGE', `The image cannot be decoded; it may be truncated or corrupt (${reason(error)}).`);
+  }
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Everything after decoding: plain loops over the raw buffer. */
+function toMnist(image: RawImage): PreprocessedImage {
+  const { width, height } = image;
+  const blank = { pixels: new Float32Array(MNIST_SIZE * MNIST_SIZE), empty: true, inkBox: null, width, height };
+  const { ink, strongest } = inkMap(image);
+  if (strongest < MIN_CONTRAST * 255) return blank;
+  const levels = inkLevels(strongest);
+  const inkBox = findInkBox(ink, width, height, levels);
+  if (!inkBox) return blank;
+  return { pixels: centreByMass(fitInBox(ink, levels, width, inkBox)), empty: false, inkBox, width, height };
+}
+
+/**
+ * How much ink each pixel holds, 0–255, and the strongest value. Which pixels are ink depends
+ * on the background, read from the image's border (a digit seldom touches all four edges):
+ * - transparent border (the browser canvas' default): ink is what was painted, and alpha is its
+ *   coverage whatever the pen colour. For the usual black pen this is the same as compositing over
+ *   white and measuring darkness, but it also keeps a white pen on a transparent canvas.
+ * - opaque border: composite over white, take the luma, and measure the distance from the
+ *   background's grey: darker than a light background, or lighter than a dark one (a white pen
+ *   on a black canvas, or an MNIST image itself).
+ * Integer arithmetic on bytes: this loop touches every pixel and is most of the JS time.
+ */
+function inkMap({ data, width, height, channels, hasAlpha }: RawImage): { ink: Uint8Array; strongest: number } {
+  const pixelCount = width * height;
+  const alphaOffset = channels - 1;
+  const alphaAt = (i: number) => (hasAlpha ? data[i * channels + alphaOffset] : 255);
+  // Luma with Rec. 601 weights (×256: 77 + 150 + 29), then composited over white.
+  const greyAt = (i: number) => {
+    const o = i * channels;
+    const luma = channels >= 3 ? (77 * data[o] + 150 * data[o + 1] + 29 * data[o + 2]) >> 8 : data[o];
+    const alpha = alphaAt(i);
+    return alpha === 255 ? luma : Math.round((luma * alpha + 255 * (255 - alpha)) / 255);
+  };
+
+  const ink = new Uint8Array(pixelCount);
+  let strongest = 0;
+  const border = borderIndices(width, height);
+  const transparentBorder = hasAlpha && border.filter((i) => alphaAt(i) < 128).length > border.length / 2;
+  if (transparentBorder) {
+    for (let i = 0, o = alphaOffset; i < pixelCount; i++, o += channels) {
+      const alpha = data[o];
+      ink[i] = alpha;
+      if (alpha > strongest) strongest = alpha;
+    }
+    return { ink, strongest };
+  }
+  const background = median(border.map(greyAt));
+  const sign = background >= 128 ? -1 : 1; // dark ink on a light background, or light on dark
+  for (let i = 0; i < pixelCount; i++) {
+    const difference = sign * (greyAt(i) - background);
+    if (difference <= 0) continue;
+    ink[i] = difference;
+    if (difference > strongest) strongest = difference;
+  }
+  return { ink, strongest };
+}
+
+function borderIndices(width: number, height: number): number[] {
+  const indices: number[] = [];
+  for (let x = 0; x < width; x++) indices.push(x, (height - 1) * width + x);
+  for (let y = 1; y < height - 1; y++) indices.push(y * width, y * width + width - 1);
+  return indices;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+/**
+ * Ink byte → MNIST level in [0, 1]: normalised so the strongest ink is 1 (MNIST's stroke cores
+ * are 255 whatever the pen's darkness), with ink fainter than NOISE_THRESHOLD of it set to 0.
+ */
+function inkLevels(strongest: number): Float32Array {
+  const levels = new Float32Array(256);
+  for (let value = 0; value <= 255; value++) {
+    const level = Math.min(1, value / strongest);
+    levels[value] = level < NOISE_THRESHOLD ? 0 : level;
+  }
+  return levels;
+}
+
+/** The bounding box of the ink, or null when it is only a few specks: a stray click is not a digit. */
+function findInkBox(ink: Uint8Array, width: number, height: number, levels: Float32Array): InkBox | null {
+  let left = width, right = -1, top = height, bottom = -1, solidPixels = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const level = levels[ink[i]];
+      if (level === 0) continue;
+      if (level >= 0.5) solidPixels++;
+      if (x < left) left = x;
+      if (x > right) right = x;
+      if (y < top) top = y;
+      if (y > bottom) bottom = y;
+    }
+  }
+  if (solidPixels < MIN_INK_PIXELS) return null;
+  return { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
+}
+
+/** The ink resampled so its longest side is exactly MNIST_BOX pixels, keeping the aspect ratio. */
+interface FittedInk {
+  values: Float32Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * Scales the ink box to fit MNIST's 20×20 box. Separable: each axis gets its own list of
+ * weights, applied to rows, then to columns. The box starts on a pixel boundary so the
+ * longest side covers exactly 20 pixels, as in MNIST.
+ */
+function fitInBox(ink: Uint8Array, levels: Float32Array, stride: number, box: InkBox): FittedInk {
+  const scale = MNIST_BOX / Math.max(box.width, box.height);
+  const width = Math.max(1, Math.ceil(box.width * scale - 1e-6));
+  const height = Math.max(1, Math.ceil(box.height * scale - 1e-6));
+  const columnWeights = axisWeights(box.width, width, scale);
+  const rowWeights = axisWeights(box.height, height, scale);
+
+  // Horizontal pass: every source row of the box → `width` values.
+  const rows = new Float32Array(box.height * width);
+  for (let y = 0; y < box.height; y++) {
+    const source = (box.y + y) * stride + box.x;
+    for (let x = 0; x < width; x++) {
+      const { first, weights } = columnWeights[x];
+      let sum = 0;
+      for (let k = 0; k < weights.length; k++) sum += levels[ink[source + first + k]] * weights[k];
+      rows[y * width + x] = sum;
+    }
+  }
+  // Vertical pass.
+  const values = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const { first, weights } = rowWeights[y];
+    for (let k = 0; k < weights.length; k++) {
+      const weight = weights[k];
+      const row = (first + k) * width;
+      for (let x = 0; x < width; x++) values[y * width + x] += rows[row + x] * weight;
+    }
+  }
+  return { values, width, height };
+}
+
+/** For one output pixel: the first source pixel it reads and the weight of each source pixel from there. */
+interface Taps {
+  first: number;
+  weights: Float32Array;
+}
+
+/**
+ * Resampling weights along one axis, source pixel i spanning [i, i+1) and landing on
+ * [i·scale, (i+1)·scale) in the output.
+ * - Shrinking (the usual case: a 300 px drawing → 20 px): exact area coverage. Each output
+ *   pixel is the average of the source it covers, partial pixels weighted by the overlap. This
+ *   is the anti-aliasing that gives MNIST its soft grey edges; nearest-neighbour would drop
+ *   thin strokes and alias the rest.
+ * - Enlarging (a digit under 20 px): linear interpolation between source pixel centres, which
+ *   keeps edges smooth where area coverage would just repeat each pixel as a block.
+ */
+function axisWeights(sourceLength: number, outputLength: number, scale: number): Taps[] {
+  const taps: Taps[] = [];
+  for (let out = 0; out < outputLength; out++) {
+    if (scale <= 1) {
+      const start = out / scale;
+      const end = Math.min((out + 1) / scale, sourceLength);
+      const first = Math.floor(start);
+      const last = Math.min(Math.ceil(end) - 1, sourceLength - 1);
+      const weights = new Float32Array(last - first + 1);
+      for (let i = first; i <= last; i++) weights[i - first] = (Math.min(end, i + 1) - Math.max(start, i)) * scale;
+      taps.push({ first, weights });
+    } else {
+      const centre = Math.min(Math.max((out + 0.5) / scale - 0.5, 0), sourceLength - 1);
+      const first = Math.min(Math.floor(centre), Math.max(sourceLength - 2, 0));
+      const fraction = centre - first;
+      taps.push({ first, weights: sourceLength > 1 ? Float32Array.of(1 - fraction, fraction) : Float32Array.of(1) });
+    }
+  }
+  return taps;
+}
+
+/**
+ * Places the fitted ink in the 28×28 field with its centre of mass on pixel (14, 14), as MNIST
+ * did. The shift is a whole number of pixels, like MNIST's: a sub-pixel shift would smear the
+ * box's edges over a 21st pixel and leave every digit a little blurrier than the ones the model
+ * learnt from, for a gain (centring to ±0.5 px) that the model's translation augmentation makes
+ * irrelevant. Ink pushed past the field's edge by a lopsided digit is lost, as in MNIST.
+ */
+function centreByMass({ values, width, height }: FittedInk): Float32Array {
+  let mass = 0, massX = 0, massY = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const value = values[y * width + x];
+      mass += value;
+      massX += value * x;
+      massY += value * y;
+    }
+  }
+  const shiftX = Math.round(MNIST_CENTRE - massX / mass);
+  const shiftY = Math.round(MNIST_CENTRE - massY / mass);
+  const pixels = new Float32Array(MNIST_SIZE * MNIST_SIZE);
+  for (let y = 0; y < height; y++) {
+    const outY = y + shiftY;
+    if (outY < 0 || outY >= MNIST_SIZE) continue;
+    for (let x = 0; x < width; x++) {
+      const outX = x + shiftX;
+      if (outX < 0 || outX >= MNIST_SIZE) continue;
+      pixels[outY * MNIST_SIZE + outX] = Math.min(1, values[y * width + x]);
+    }
+  }
+  return pixels;
+}
+
+/**
+ * The image as bytes, from any of the shapes a client sends: binary (socket.io delivers a
+ * Buffer; browsers may send an ArrayBuffer), a `data:image/png;base64,…` URL as the Flask-era
+ * `POST /predict` clients do, or bare base64.
+ */
+export function imageBytesFrom(payload: unknown): Buffer {
+  let bytes: Buffer;
+  if (payload instanceof ArrayBuffer) bytes = Buffer.from(payload);
+  else if (payload instanceof Uint8Array) bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  else if (typeof payload === 'string') bytes = bytesFromText(payload);
+  else {
+    const kind = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : `a ${typeof payload}`;
+    throw new PreprocessError('INVALID_IMAGE', `The image must be binary data, a data URL or a base64 string, not ${kind}.`);
+  }
+  if (bytes.length === 0) throw new PreprocessError('INVALID_IMAGE', 'The image is empty (0 bytes).');
+  return bytes;
+}
+
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+function bytesFromText(text: string): Buffer {
+  let base64 = text.trim();
+  if (base64.startsWith('data:')) {
+    const comma = base64.indexOf(',');
+    if (comma < 0 || !/;base64$/i.test(base64.slice(0, comma))) {
+      throw new PreprocessError('INVALID_IMAGE', 'The data URL must be base64-encoded (data:image/png;base64,…).');
+    }
+    base64 = base64.slice(comma + 1);
+  }
+  base64 = base64.replace(/\s+/g, '');
+  // Node's decoder silently skips characters outside the alphabet; refuse them instead of decoding half an image.
+  if (!BASE64.test(base64) || base64.length % 4 === 1) {
+    throw new PreprocessError('INVALID_IMAGE', 'The image string is neither a data URL nor valid base64.');
+  }
+  return Buffer.from(base64, 'base64');
+}
+
+/** The 28×28 as an 8-bit greyscale PNG, to show a person what the model saw. */
+export async function encodePreviewPng(pixels: Float32Array): Promise<Buffer> {
+  if (pixels.length !== MNIST_SIZE * MNIST_SIZE) {
+    throw new RangeError(`A preview needs ${MNIST_SIZE * MNIST_SIZE} pixels, got ${pixels.length}.`);
+  }
+  const grey = Buffer.alloc(pixels.length);
+  for (let i = 0; i < pixels.length; i++) grey[i] = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
+  return sharp(grey, { raw: { width: MNIST_SIZE, height: MNIST_SIZE, channels: 1 } }).png().toBuffer();
+}

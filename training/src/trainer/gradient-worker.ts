@@ -1,0 +1,126 @@
+/**
+ * A gradient worker: its own TensorFlow.js engine on its own core. It computes the gradient of
+ * one shard of each batch, and applies the averaged gradient it is sent back, so every worker's
+ * weights stay bit-identical without ever being copied.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SeededRandom } from '@live-digits/shared/random';
+import { initTensorFlow, tf } from '@live-digits/shared/tf/tf';
+import { augmentBatch } from '../augmentation/augment';
+import { buildDigitNet } from '../model/digit-net';
+import { flattenWeights, setFlatWeights } from './flat-weights';
+import { ImageSetName, SharedImageSet, WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
+
+const PREDICT_CHUNK = 500;
+
+class GradientWorker {
+  private readonly model: tf.LayersModel;
+  private readonly variables: tf.Variable[];
+  private readonly optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
+  private readonly sets: Record<ImageSetName, { pixels: Uint8Array; labels: Uint8Array }>;
+
+  constructor(private readonly setup: WorkerSetup) {
+    this.model = buildDigitNet(setup.architectureSeed);
+    setFlatWeights(this.model, setup.initialWeights);
+    this.variables = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const view = (set: SharedImageSet) => ({ pixels: new Uint8Array(set.pixels), labels: new Uint8Array(set.labels) });
+    this.sets = { train: view(setup.sets.train), validation: view(setup.sets.validation), test: view(setup.sets.test) };
+  }
+
+  /** Pixels of the chosen images as a [N, 28, 28, 1] float tensor in [0, 1]. */
+  private images(set: ImageSetName, indices: ArrayLike<number>): tf.Tensor4D {
+    const source = this.sets[set].pixels;
+    const floats = new Float32Array(indices.length * 784);
+    for (let i = 0; i < indices.length; i++) {
+      const from = indices[i] * 784;
+      for (let p = 0; p < 784; p++) floats[i * 784 + p] = source[from + p] / 255;
+    }
+    return tf.tensor4d(floats, [indices.length, 28, 28, 1]);
+  }
+
+  async gradients(indices: Int32Array, augmentationSeed: number): Promise<WorkerResponse> {
+    const labels = Int32Array.from(indices, (i) => this.sets.train.labels[i]);
+    let predictions: tf.Tensor | undefined;
+    const { value, grads } = tf.tidy(() => {
+      const batch = augmentBatch(this.images('train', indices), new SeededRandom(augmentationSeed));
+      // Label smoothing: the target keeps 1 − ε on the true digit and spreads ε over all ten.
+      const epsilon = this.setup.labelSmoothing;
+      const targets = tf.add(tf.mul(tf.oneHot(tf.tensor1d(labels, 'int32'), 10), 1 - epsilon), epsilon / 10);
+      return tf.variableGrads(() => {
+        const probabilities = this.model.apply(batch, { training: true }) as tf.Tensor2D;
+        predictions = tf.keep(tf.argMax(probabilities, 1));
+        return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(probabilities, 1e-7, 1))), 1))) as tf.Scalar;
+      }, this.variables);
+    });
+    const flat = tf.tidy(() => tf.concat(this.variables.map((v) => tf.reshape(grads[v.name], [-1]))));
+    const [gradientData, lossData, predicted] = await Promise.all([flat.data(), value.data(), predictions!.data()]);
+    tf.dispose([flat, value, predictions!, ...Object.values(grads)]);
+    const correct = labels.reduce((sum, label, i) => sum + (predicted[i] === label ? 1 : 0), 0);
+    return { type: 'gradients', gradients: gradientData as Float32Array, loss: lossData[0], correct, count: indices.length };
+  }
+
+  apply(flat: Float32Array, learningRate: number): WorkerResponse {
+    tf.tidy(() => {
+      let offset = 0;
+      const named = this.variables.map((v) => {
+        const tensor = tf.tensor(flat.subarray(offset, offset + v.size), v.shape);
+        offset += v.size;
+        return { name: v.name, tensor };
+      });
+      // The learning rate follows the trainer's schedule; Adam reads it on every update.
+      (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+      this.optimizer.applyGradients(named);
+      // Decoupled weight decay (AdamW) on kernels only, never on biases.
+      const decay = 1 - learningRate * this.setup.weightDecay;
+      for (const v of this.variables) if (v.name.endsWith('kernel')) v.assign(tf.mul(v, decay));
+    });
+    return { type: 'applied' };
+  }
+
+  async predict(set: ImageSetName, start: number, end: number): Promise<WorkerResponse> {
+    const predictions = new Uint8Array(end - start);
+    for (let from = start; from < end; from += PREDICT_CHUNK) {
+      const to = Math.min(end, from + PREDICT_CHUNK);
+      const indices = Int32Array.from({ length: to - from }, (_, i) => from + i);
+      const best = tf.tidy(() => tf.argMax(this.model.predict(this.images(set, indices)) as tf.Tensor, 1));
+      predictions.set(await best.data(), from - start);
+      best.dispose();
+    }
+    return { type: 'predictions', predictions };
+  }
+
+  weights(): WorkerResponse {
+    return { type: 'weights', weights: flattenWeights(this.model) };
+  }
+}
+
+async function main(): Promise<void> {
+  const setup = workerData as WorkerSetup;
+  const backend = await initTensorFlow({ backend: setup.backend });
+  const worker = new GradientWorker(setup);
+  const port = parentPort!;
+  const reply = (response: WorkerResponse) => {
+    const transfer = 'gradients' in response ? [response.gradients.buffer] : 'predictions' in response ? [response.predictions.buffer] : 'weights' in response ? [response.weights.buffer] : [];
+    port.postMessage(response, transfer as ArrayBuffer[]);
+  };
+  port.on('message', (request: WorkerRequest) => {
+    const handle = async (): Promise<WorkerResponse> => {
+      switch (request.type) {
+        case 'gradients':
+          return worker.gradients(request.indices, request.augmentationSeed);
+        case 'apply':
+          return worker.apply(request.gradients, request.learningRate);
+        case 'predict':
+          return worker.predict(request.set, request.start, request.end);
+        case 'weights':
+          return worker.weights();
+      }
+    };
+    handle().then(reply, (error: unknown) => reply({ type: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) }));
+  });
+  reply({ type: 'ready', backend });
+}
+
+void main().catch((error: unknown) => {
+  parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies WorkerResponse);
+});
