@@ -29,44 +29,94 @@ export const DEFAULT_AUGMENTATION: AugmentationOptions = {
 };
 
 const CENTRE = 13.5;
+/** Ink must stay this far from the edge, so nothing is cut off and the label still holds. */
+const MARGIN = 1;
+const INK = 0.1;
+
+interface InkExtent {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** The ink's bounding box as pixel edges (null for a blank image). */
+export function inkExtent(image: Float32Array): InkExtent | null {
+  let [left, right, top, bottom] = [28, -1, 28, -1];
+  for (let p = 0; p < 784; p++) {
+    if (image[p] <= INK) continue;
+    const [x, y] = [p % 28, Math.floor(p / 28)];
+    left = Math.min(left, x);
+    right = Math.max(right, x + 1);
+    top = Math.min(top, y);
+    bottom = Math.max(bottom, y + 1);
+  }
+  return right < 0 ? null : { left, right, top, bottom };
+}
 
 /**
- * One row of tf.image.transform: it maps each *output* pixel to the input pixel it samples, so
- * we build the forward affine map A (rotate · shear · scale about the centre, then shift) and
- * hand over its inverse.
+ * One row of tf.image.transform, which maps each *output* pixel to the input pixel it samples:
+ * we draw a forward affine map A (rotate · shear · scale about the centre, then shift), shrink
+ * it if the ink would no longer fit, clamp the shift so the ink stays inside the frame, and hand
+ * over the inverse.
  */
-export function inverseAffineRow(random: SeededRandom, options: AugmentationOptions): number[] {
+export function inverseAffineRow(random: SeededRandom, options: AugmentationOptions, ink: InkExtent | null): number[] {
   const angle = (random.uniform(-options.maxRotationDeg, options.maxRotationDeg) * Math.PI) / 180;
   const shear = random.uniform(-options.maxShear, options.maxShear);
   const scale = random.uniform(...options.scaleRange);
   const aspect = random.uniform(...options.aspectRange);
+  const shiftX = random.uniform(-1, 1);
+  const shiftY = random.uniform(-1, 1);
   const [sx, sy] = [scale * Math.sqrt(aspect), scale / Math.sqrt(aspect)];
   const [cos, sin] = [Math.cos(angle), Math.sin(angle)];
   // A = R · H · S with H = [[1, shear], [0, 1]]
-  const a = cos * sx;
-  const b = (cos * shear - sin) * sy;
-  const c = sin * sx;
-  const d = (sin * shear + cos) * sy;
-  const tx = random.uniform(-options.maxShiftPx, options.maxShiftPx);
-  const ty = random.uniform(-options.maxShiftPx, options.maxShiftPx);
+  let [a, b, c, d] = [cos * sx, (cos * shear - sin) * sy, sin * sx, (sin * shear + cos) * sy];
+
+  const box = ink ?? { left: 4, right: 24, top: 4, bottom: 24 };
+  const corners = [
+    [box.left, box.top],
+    [box.right, box.top],
+    [box.left, box.bottom],
+    [box.right, box.bottom],
+  ].map(([x, y]) => [x - CENTRE - 0.5, y - CENTRE - 0.5]);
+  const extent = () => {
+    const xs = corners.map(([x, y]) => a * x + b * y);
+    const ys = corners.map(([x, y]) => c * x + d * y);
+    return { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
+  };
+  const room = 28 - 2 * MARGIN;
+  const first = extent();
+  const fit = Math.min(1, room / (first.x1 - first.x0), room / (first.y1 - first.y0));
+  [a, b, c, d] = [a * fit, b * fit, c * fit, d * fit];
+  const { x0, x1, y0, y1 } = extent();
+  // Allowed shifts keep the transformed box within [MARGIN, 28 − MARGIN] (edges, about the centre).
+  const shift = (unit: number, low: number, high: number) => {
+    const [from, to] = [Math.max(-options.maxShiftPx, -CENTRE - 0.5 + MARGIN - low), Math.min(options.maxShiftPx, CENTRE + 0.5 - MARGIN - high)];
+    return from <= to ? from + ((unit + 1) / 2) * (to - from) : (from + to) / 2;
+  };
+  const tx = shift(shiftX, x0, x1);
+  const ty = shift(shiftY, y0, y1);
+
   const det = a * d - b * c;
   const [ia, ib, ic, id] = [d / det, -b / det, -c / det, a / det];
   // input = centre + A⁻¹ (output − centre − t)
-  const ox = CENTRE + tx;
-  const oy = CENTRE + ty;
+  const [ox, oy] = [CENTRE + tx, CENTRE + ty];
   return [ia, ib, CENTRE - ia * ox - ib * oy, ic, id, CENTRE - ic * ox - id * oy, 0, 0];
 }
 
-/** Augments a batch of [N, 28, 28, 1] images in [0, 1]; the labels are unchanged by design. */
-export function augmentBatch(images: tf.Tensor4D, random: SeededRandom, options = DEFAULT_AUGMENTATION): tf.Tensor4D {
-  const count = images.shape[0];
+/**
+ * Augments `count` 28×28 images (floats in [0, 1], concatenated) into a [N, 28, 28, 1] tensor.
+ * Labels are unchanged by design: every change keeps a digit that digit.
+ */
+export function augmentBatch(pixels: Float32Array, count: number, random: SeededRandom, options = DEFAULT_AUGMENTATION): tf.Tensor4D {
   const transforms = new Float32Array(count * 8);
   const gammas = new Float32Array(count);
   for (let i = 0; i < count; i++) {
-    transforms.set(inverseAffineRow(random, options), i * 8);
+    transforms.set(inverseAffineRow(random, options, inkExtent(pixels.subarray(i * 784, (i + 1) * 784))), i * 8);
     gammas[i] = Math.exp(random.uniform(...options.logGammaRange));
   }
   return tf.tidy(() => {
+    const images = tf.tensor4d(pixels, [count, 28, 28, 1]);
     const moved = tf.image.transform(images, tf.tensor2d(transforms, [count, 8]), 'bilinear', 'constant', 0);
     return tf.pow(tf.clipByValue(moved, 0, 1), tf.tensor4d(gammas, [count, 1, 1, 1]));
   });

@@ -5,7 +5,7 @@
 import { ModelMetadata } from '../model/model-metadata';
 
 const WIDTH = 980;
-const HEIGHT = 470;
+const HEIGHT = 490;
 
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -41,7 +41,7 @@ function curves(metadata: ModelMetadata, left: number, top: number, width: numbe
     polyline(history.map((h) => [x(h.epoch), yAccuracy(h.accuracy)]), '#2471a3', true),
     polyline(history.map((h) => [x(h.epoch), yAccuracy(h.validationAccuracy)]), '#2471a3'),
     ...history.filter((h) => h.best).map((h) => `<circle cx="${x(h.epoch)}" cy="${yAccuracy(h.validationAccuracy)}" r="4" fill="#2471a3"/>`),
-    `<text x="${left}" y="${top - 10}" font-size="12"><tspan fill="#c0392b">— training loss</tspan>  <tspan fill="#2471a3">- - training accuracy (augmented)  — validation accuracy  ● best epoch ${metadata.bestEpoch}</tspan></text>`,
+    `<text x="${left}" y="${top + height + 56}" font-size="12"><tspan fill="#c0392b">— training loss</tspan>  <tspan fill="#2471a3">- - training accuracy (augmented)  — validation accuracy  ● best epoch ${metadata.bestEpoch}</tspan></text>`,
   ].join('\n');
 }
 
@@ -80,9 +80,9 @@ export function renderTrainingReport(metadata: ModelMetadata): string {
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="20" y="28" font-size="16" font-weight="bold">live-digits training report</text>`,
     `<text x="20" y="50" font-size="12" fill="#333">${escape(summary)}</text>`,
-    curves(metadata, 70, 100, 420, 300),
-    `<text x="640" y="88" font-size="13" font-weight="bold" text-anchor="middle">MNIST test confusion matrix</text>`,
-    confusion(metadata.confusionMatrix, 620, 130, 32),
+    curves(metadata, 70, 80, 420, 320),
+    `<text x="800" y="88" font-size="13" font-weight="bold" text-anchor="middle">MNIST test confusion matrix</text>`,
+    confusion(metadata.confusionMatrix, 640, 130, 32),
     `</svg>`,
   ].join('\n');
 }

@@ -27,22 +27,22 @@ class GradientWorker {
     this.sets = { train: view(setup.sets.train), validation: view(setup.sets.validation), test: view(setup.sets.test) };
   }
 
-  /** Pixels of the chosen images as a [N, 28, 28, 1] float tensor in [0, 1]. */
-  private images(set: ImageSetName, indices: ArrayLike<number>): tf.Tensor4D {
+  /** Pixels of the chosen images as 28×28 floats in [0, 1], concatenated. */
+  private pixels(set: ImageSetName, indices: ArrayLike<number>): Float32Array {
     const source = this.sets[set].pixels;
     const floats = new Float32Array(indices.length * 784);
     for (let i = 0; i < indices.length; i++) {
       const from = indices[i] * 784;
       for (let p = 0; p < 784; p++) floats[i * 784 + p] = source[from + p] / 255;
     }
-    return tf.tensor4d(floats, [indices.length, 28, 28, 1]);
+    return floats;
   }
 
   async gradients(indices: Int32Array, augmentationSeed: number): Promise<WorkerResponse> {
     const labels = Int32Array.from(indices, (i) => this.sets.train.labels[i]);
     let predictions: tf.Tensor | undefined;
     const { value, grads } = tf.tidy(() => {
-      const batch = augmentBatch(this.images('train', indices), new SeededRandom(augmentationSeed));
+      const batch = augmentBatch(this.pixels('train', indices), indices.length, new SeededRandom(augmentationSeed));
       // Label smoothing: the target keeps 1 − ε on the true digit and spreads ε over all ten.
       const epsilon = this.setup.labelSmoothing;
       const targets = tf.add(tf.mul(tf.oneHot(tf.tensor1d(labels, 'int32'), 10), 1 - epsilon), epsilon / 10);
@@ -82,7 +82,7 @@ class GradientWorker {
     for (let from = start; from < end; from += PREDICT_CHUNK) {
       const to = Math.min(end, from + PREDICT_CHUNK);
       const indices = Int32Array.from({ length: to - from }, (_, i) => from + i);
-      const best = tf.tidy(() => tf.argMax(this.model.predict(this.images(set, indices)) as tf.Tensor, 1));
+      const best = tf.tidy(() => tf.argMax(this.model.predict(tf.tensor4d(this.pixels(set, indices), [indices.length, 28, 28, 1])) as tf.Tensor, 1));
       predictions.set(await best.data(), from - start);
       best.dispose();
     }

@@ -27,3 +27,10 @@ export const HTTP_STATUS_BY_CODE: Record<ClientErrorCode, number> = {
   STORAGE_FAILED: 500,
   INTERNAL_ERROR: 500,
 };
+
+/** A {@link ClientError} as it is; anything else is logged with its stack and answered as INTERNAL_ERROR. */
+export function asClientError(error: unknown, logger: { error(message: string): void }, context: string): ClientError {
+  if (error instanceof ClientError) return error;
+  logger.error(`Unexpected failure ${context}: ${error instanceof Error ? error.stack : String(error)}`);
+  return new ClientError('INTERNAL_ERROR', 'The server failed while handling this message; the failure has been logged.');
+}

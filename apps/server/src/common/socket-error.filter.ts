@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import { FEEDBACK_ERROR_CODES, FeedbackAck, FeedbackErrorCode, FrameErrorPayload, ServerToClientEvents } from '@live-digits/shared';
 import { MetricsService } from '../metrics/metrics.service';
-import { ClientError } from './client-error';
+import { asClientError } from './client-error';
 
 /**
  * Every failure of a socket handler ends here and becomes an answer: `frame:error` for frames,
@@ -18,7 +18,7 @@ export class SocketErrorFilter implements ExceptionFilter {
     const ws = host.switchToWs();
     const socket = ws.getClient<Socket<never, ServerToClientEvents>>();
     const event = ws.getPattern();
-    const error = this.toClientError(exception, event, socket.id);
+    const error = asClientError(exception, this.logger, `handling '${event}' from socket ${socket.id}`);
     this.metrics.errors.inc({ code: error.code });
 
     if (event === 'feedback') {
@@ -30,12 +30,6 @@ export class SocketErrorFilter implements ExceptionFilter {
     }
     const payload: FrameErrorPayload = { seq: seqOf(ws.getData()), code: error.code as FrameErrorPayload['code'], message: error.message };
     socket.emit('frame:error', payload);
-  }
-
-  private toClientError(exception: unknown, event: string, socketId: string): ClientError {
-    if (exception instanceof ClientError) return exception;
-    this.logger.error(`Unexpected failure handling '${event}' from socket ${socketId}: ${exception instanceof Error ? exception.stack : String(exception)}`);
-    return new ClientError('INTERNAL_ERROR', 'The server failed while handling this message; the failure has been logged.');
   }
 }
 

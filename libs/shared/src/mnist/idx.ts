@@ -35,15 +35,15 @@ function unzipIfNeeded(bytes: Uint8Array, source: string): Uint8Array {
 }
 
 function header(bytes: Uint8Array, source: string, expectedMagic: number, headerLength: number): DataView {
-  if (bytes.length < headerLength) {
-    throw new IdxFormatError(source, `is ${bytes.length} bytes long, shorter than its ${headerLength}-byte header`);
-  }
+  const short = () => new IdxFormatError(source, `is ${bytes.length} bytes long, shorter than its ${headerLength}-byte header`);
+  if (bytes.length < 4) throw short();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   if (magic !== expectedMagic) {
     const kind = expectedMagic === IMAGES_MAGIC ? 'an images' : 'a labels';
     throw new IdxFormatError(source, `has magic number ${magic}, expected ${expectedMagic} for ${kind} file`);
   }
+  if (bytes.length < headerLength) throw short();
   return view;
 }
 

@@ -111,12 +111,12 @@ describe(preprocessImage.name, () => {
   });
 
   it('enlarges a tiny digit to the 20 px box', async () => {
-    const result = await sut(await canvas(two({ size: 0.05, width: 1.5 })));
+    const result = await sut(await canvas(two({ size: 0.05, width: 40 })));
     expect(result.inkBox!.height).toBeLessThan(15);
     expectMnistShaped(result.pixels);
   });
 
-  it('keeps thin and thick strokes as strokes, thicker ink for a thicker pen', async () => {
+  it('keeps thin and thick strokes as strokes, at full white, thicker ink for a thicker pen', async () => {
     const thin = await sut(await canvas(two({ width: 4 })));
     const thick = await sut(await canvas(two({ width: 48 })));
     expectMnistShaped(thin.pixels);
@@ -207,7 +207,8 @@ describe(imageBytesFrom.name, () => {
   it.each([
     ['a number', 42, /not a number/],
     ['null', null, /not null/],
-    ['an object', { image: 'x' }, /not a object/],
+    ['undefined', undefined, /not undefined/],
+    ['an object', { image: 'x' }, /not an object/],
     ['an array of numbers', [1, 2, 3], /not an array/],
     ['an empty string', '', /empty/],
     ['an empty buffer', Buffer.alloc(0), /empty/],

@@ -265,6 +265,12 @@ function fitInBox(ink: Uint8Array, levels: Float32Array, stride: number, box: In
       for (let x = 0; x < width; x++) values[y * width + x] += rows[row + x] * weight;
     }
   }
+  // A pen thinner than a pixel of the 20 px box averages out to a faint grey line. MNIST's
+  // strokes always reach full white, so stretch the brightest pixel back to 1: a faint line
+  // becomes a thin bright one, which the model has seen, instead of a dim one, which it has not.
+  let brightest = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > brightest) brightest = values[i];
+  if (brightest > 0 && brightest < 1) for (let i = 0; i < values.length; i++) values[i] /= brightest;
   return { values, width, height };
 }
 
@@ -348,7 +354,8 @@ export function imageBytesFrom(payload: unknown): Buffer {
   else if (payload instanceof Uint8Array) bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   else if (typeof payload === 'string') bytes = bytesFromText(payload);
   else {
-    const kind = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : `a ${typeof payload}`;
+    const type = Array.isArray(payload) ? 'array' : typeof payload;
+    const kind = payload === null || payload === undefined ? String(payload) : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
     throw new PreprocessError('INVALID_IMAGE', `The image must be binary data, a data URL or a base64 string, not ${kind}.`);
   }
   if (bytes.length === 0) throw new PreprocessError('INVALID_IMAGE', 'The image is empty (0 bytes).');

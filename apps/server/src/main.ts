@@ -1,0 +1,27 @@
+/**
+ * Starts the recognition server: configuration is validated first (one message lists every bad
+ * variable), then the app listens; SIGTERM / SIGINT close it gracefully, SIGHUP reloads the model.
+ */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/app.config';
+
+async function bootstrap(): Promise<void> {
+  const logger = new Logger('Bootstrap');
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    logger.error(error.message);
+    process.exit(1);
+  }
+  const app = await createApp(config);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(config.port, config.host);
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.log(`Serving on http://${shownHost}:${config.port} (model folder ${config.modelDir})`);
+}
+
+void bootstrap();

@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { tf } from '@live-digits/shared/tf/tf';
+import { saveBrokenModel, saveThrowawayModel } from '../../../../test/server/support/model-fixtures';
+import { AppConfig, loadConfig } from '../config/app.config';
+import { ClientError } from '../common/client-error';
+import { MetricsService } from '../metrics/metrics.service';
+import { ModelInfo, ModelService } from './model.service';
+
+const IMAGE = new Float32Array(784).fill(0.5);
+
+describe(ModelService.name, () => {
+  let root: string;
+  let modelDir: string;
+  let metrics: MetricsService;
+  let sut: ModelService;
+
+  async function start(overrides: Partial<AppConfig> = {}): Promise<ModelService> {
+    metrics = new MetricsService();
+    sut = new ModelService({ ...loadConfig({}), modelDir, modelWatchMs: 0, ...overrides }, metrics);
+    await sut.onModuleInit();
+    return sut;
+  }
+
+  async function stop(): Promise<void> {
+    sut.onModuleDestroy();
+    await sut.onApplicationShutdown();
+  }
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'model-service-'));
+  });
+  beforeEach(async () => {
+    modelDir = await mkdtemp(path.join(root, 'model-'));
+  });
+  afterEach(stop);
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('loads the model and its metadata, and answers ten probabilities summing to 1', async () => {
+    await saveThrowawayModel(modelDir, 1, 'first', 0.5);
+    await start();
+    expect(sut.backend).toBe('wasm');
+    expect(sut.info).toMatchObject({ modelId: 'first', testAccuracy: 0.5 });
+
+    const { probabilities, modelId } = await sut.predict(IMAGE);
+    expect(modelId).toBe('first');
+    expect(probabilities).toHaveLength(10);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  });
+
+  it('runs concurrent images in micro-batches of at most batchMaxSize', async () => {
+    await saveThrowawayModel(modelDir);
+    await start({ batchMaxSize: 32, batchWindowMs: 2 });
+    const answers = await Promise.all(Array.from({ length: 40 }, () => sut.predict(IMAGE)));
+
+    expect(answers).toHaveLength(40);
+    const { values } = await metrics.batchSize.get();
+    expect(values.find((v) => v.metricName?.endsWith('_count'))?.value).toBe(2);
+    expect(values.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(40);
+    // Same image, same model, whichever batch it ran in.
+    for (const { probabilities } of answers) for (let d = 0; d < 10; d++) expect(probabilities[d]).toBeCloseTo(answers[0].probabilities[d], 5);
+  });
+
+  it('leaves no tensor behind after many predictions', async () => {
+    await saveThrowawayModel(modelDir);
+    await start();
+    await sut.predict(IMAGE);
+    const before = tf.memory().numTensors;
+    for (let round = 0; round < 10; round++) await Promise.all(Array.from({ length: 20 }, () => sut.predict(IMAGE)));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('answers MODEL_UNAVAILABLE while no model is loaded, and picks one up when it appears', async () => {
+    await start({ modelWatchMs: 25 });
+    expect(sut.info).toBeUndefined();
+    await expect(sut.predict(IMAGE)).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' } satisfies Partial<ClientError>);
+
+    const swapped = new Promise<ModelInfo>((resolve) => sut.onSwap(resolve));
+    await saveThrowawayModel(modelDir, 3, 'arrived');
+    await expect(swapped).resolves.toMatchObject({ modelId: 'arrived' });
+    await expect(sut.predict(IMAGE)).resolves.toMatchObject({ modelId: 'arrived' });
+  });
+
+  it('swaps in a new model on reload, tells listeners, and frees the old one', async () => {
+    await saveThrowawayModel(modelDir, 1, 'old');
+    await start();
+    await sut.predict(IMAGE);
+    const seen: string[] = [];
+    sut.onSwap((info) => seen.push(info.modelId));
+
+    await saveThrowawayModel(modelDir, 2, 'new', 0.9);
+    const tensorsWithOne = tf.memory().numTensors; // counted after building the fixture, which keeps two of its own
+    await expect(sut.reload('test')).resolves.toBe(true);
+
+    expect(seen).toEqual(['new']);
+    expect(sut.info).toMatchObject({ modelId: 'new', testAccuracy: 0.9 });
+    await expect(sut.predict(IMAGE)).resolves.toMatchObject({ modelId: 'new' });
+    expect(tf.memory().numTensors).toBe(tensorsWithOne);
+  });
+
+  it('reloads on SIGHUP', async () => {
+    await saveThrowawayModel(modelDir, 1, 'before-hup');
+    await start();
+    const swapped = new Promise<ModelInfo>((resolve) => sut.onSwap(resolve));
+    await saveThrowawayModel(modelDir, 2, 'after-hup');
+    process.emit('SIGHUP', 'SIGHUP');
+    await expect(swapped).resolves.toMatchObject({ modelId: 'after-hup' });
+  });
+
+  it('refuses a broken model and keeps serving the old one', async () => {
+    await saveThrowawayModel(modelDir, 1, 'good');
+    await start();
+    const seen: string[] = [];
+    sut.onSwap((info) => seen.push(info.modelId));
+    const tensors = tf.memory().numTensors;
+
+    await saveBrokenModel(modelDir);
+    await expect(sut.reload('test')).resolves.toBe(false);
+
+    expect(seen).toEqual([]);
+    expect(sut.info?.modelId).toBe('good');
+    await expect(sut.predict(IMAGE)).resolves.toMatchObject({ modelId: 'good' });
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('refuses a model that breaks the input / output contract', async () => {
+    await saveThrowawayModel(modelDir, 1, 'good');
+    await start();
+    const wrong = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 10, activation: 'softmax' })] });
+    const { saveModel } = await import('@live-digits/shared/tf/model-files');
+    await saveModel(wrong, modelDir);
+    wrong.dispose();
+    await expect(sut.reload('test')).resolves.toBe(false);
+    expect(sut.info?.modelId).toBe('good');
+  });
+});

@@ -1,0 +1,285 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { ModelPayload } from '@live-digits/shared';
+import { BackendName, initTensorFlow, tf } from '@live-digits/shared/tf/tf';
+import { loadModel, MODEL_JSON, WEIGHTS_BIN } from '@live-digits/shared/tf/model-files';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { ClientError } from '../common/client-error';
+import { MetricsService } from '../metrics/metrics.service';
+
+export const METADATA_JSON = 'metadata.json';
+
+/** The model contract: [N, 28, 28, 1] floats in [0, 1], white ink on black → [N, 10] softmax. */
+const IMAGE_PIXELS = 28 * 28;
+const CLASSES = 10;
+
+export interface ModelInfo extends ModelPayload {
+  /** metadata.json as the training command wrote it (empty when the folder has none). */
+  metadata: Record<string, unknown>;
+  loadedAt: string;
+}
+
+export interface Prediction {
+  /** Ten softmax probabilities for digits 0–9. */
+  probabilities: Float32Array;
+  /** The model that actually answered (a swap may happen while a frame waits). */
+  modelId: string;
+}
+
+interface LoadedModel {
+  model: tf.LayersModel;
+  info: ModelInfo;
+}
+
+interface QueuedImage {
+  pixels: Float32Array;
+  resolve(prediction: Prediction): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Owns the network: loads and warms it, answers predictions in micro-batches across all sockets,
+ * and swaps in a new model when the folder changes (polled) or on SIGHUP — a new model serves
+ * only after it loaded and passed a warm-up; a broken one is refused and the old one keeps serving.
+ *
+ * Tensors: every batch is built and run inside `tf.tidy`; its one surviving output is read with
+ * `await data()` (never `dataSync()`, which would block the event loop) and disposed in `finally`.
+ */
+@Injectable()
+export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
+  private readonly logger = new Logger(ModelService.name);
+  private loaded: LoadedModel | undefined;
+  private backendName: BackendName | undefined;
+  private readonly swapListeners = new Set<(info: ModelInfo) => void>();
+
+  private readonly queue: QueuedImage[] = [];
+  private batchTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  private reloads: Promise<unknown> = Promise.resolve();
+  private watchTimer: NodeJS.Timeout | undefined;
+  /** The folder's fingerprint when it was last loaded (or refused), and at the last poll. */
+  private fingerprintTried: string | undefined;
+  private fingerprintPolled: string | undefined;
+  private polling = false;
+  private readonly onSighup = () => void this.reload('SIGHUP');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.backendName = await initTensorFlow({ backend: this.config.tfjsBackend, log: (message) => this.logger.log(message) });
+    await this.reload('start-up');
+    process.on('SIGHUP', this.onSighup);
+    if (this.config.modelWatchMs > 0) {
+      this.watchTimer = setInterval(() => void this.poll(), this.config.modelWatchMs);
+      this.watchTimer.unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    process.off('SIGHUP', this.onSighup);
+    clearInterval(this.watchTimer);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.reloads;
+    await this.running;
+    this.loaded?.model.dispose();
+    this.loaded = undefined;
+  }
+
+  get backend(): BackendName | undefined {
+    return this.backendName;
+  }
+
+  get info(): ModelInfo | undefined {
+    return this.loaded?.info;
+  }
+
+  /** Called with the new model's info after every successful swap (including the first load). */
+  onSwap(listener: (info: ModelInfo) => void): () => void {
+    this.swapListeners.add(listener);
+    return () => this.swapListeners.delete(listener);
+  }
+
+  /** Queues one 28×28 image for the next micro-batch. */
+  predict(pixels: Float32Array): Promise<Prediction> {
+    if (!this.loaded) {
+      return Promise.reject(
+        new ClientError('MODEL_UNAVAILABLE', 'No model is loaded yet; the server starts using one as soon as it is saved in its model folder.'),
+      );
+    }
+    if (pixels.length !== IMAGE_PIXELS) return Promise.reject(new Error(`predict() needs ${IMAGE_PIXELS} pixels, got ${pixels.length}`));
+    return new Promise<Prediction>((resolve, reject) => {
+      this.queue.push({ pixels, resolve, reject });
+      this.scheduleBatch();
+    });
+  }
+
+  /** Loads the folder's model and swaps it in if it works. Serialised: reloads never overlap. */
+  reload(reason: string): Promise<boolean> {
+    const attempt = this.reloads.then(() => this.loadAndSwap(reason));
+    this.reloads = attempt.catch(() => undefined);
+    return attempt;
+  }
+
+  // —— micro-batching ——
+
+  /**
+   * A batch closes `batchWindowMs` after its first image or at `batchMaxSize` images. While a
+   * batch runs, new images queue; they run together as soon as it ends.
+   */
+  private scheduleBatch(): void {
+    if (this.running) return;
+    if (this.queue.length >= this.config.batchMaxSize || this.config.batchWindowMs === 0) {
+      this.runNextBatch();
+    } else {
+      this.batchTimer ??= setTimeout(() => this.runNextBatch(), this.config.batchWindowMs);
+    }
+  }
+
+  private runNextBatch(): void {
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    if (this.running || !this.queue.length) return;
+    const batch = this.queue.splice(0, this.config.batchMaxSize);
+    this.running = this.runBatch(batch).finally(() => {
+      this.running = undefined;
+      if (this.queue.length) this.runNextBatch();
+    });
+  }
+
+  private async runBatch(batch: QueuedImage[]): Promise<void> {
+    const loaded = this.loaded;
+    if (!loaded) {
+      batch.forEach((item) => item.reject(new ClientError('MODEL_UNAVAILABLE', 'The model was unloaded because the server is shutting down.')));
+      return;
+    }
+    this.metrics.batchSize.observe(batch.length);
+    const input = new Float32Array(batch.length * IMAGE_PIXELS);
+    batch.forEach((item, i) => input.set(item.pixels, i * IMAGE_PIXELS));
+    let output: tf.Tensor | undefined;
+    try {
+      output = tf.tidy(() => loaded.model.predict(tf.tensor4d(input, [batch.length, 28, 28, 1])) as tf.Tensor);
+      const values = (await output.data()) as Float32Array;
+      batch.forEach((item, i) => item.resolve({ probabilities: values.slice(i * CLASSES, (i + 1) * CLASSES), modelId: loaded.info.modelId }));
+    } catch (error) {
+      batch.forEach((item) => item.reject(error));
+    } finally {
+      output?.dispose();
+    }
+  }
+
+  // —— loading and hot swap ——
+
+  private async loadAndSwap(reason: string): Promise<boolean> {
+    const dir = this.config.modelDir;
+    this.fingerprintTried = await this.fingerprint();
+    let candidate: LoadedModel;
+    try {
+      candidate = await this.loadCandidate(dir, this.fingerprintTried);
+    } catch (error) {
+      const serving = this.loaded ? `; still serving ${this.loaded.info.modelId}` : '; no model is serving, frames get MODEL_UNAVAILABLE';
+      this.logger.error(`Refused the model in ${dir} (${reason}): ${error instanceof Error ? error.message : String(error)}${serving}`);
+      return false;
+    }
+    const previous = this.loaded;
+    const inUse = this.running;
+    this.loaded = candidate; // the next batch uses the new model; the running one keeps the old
+    const { modelId, testAccuracy } = candidate.info;
+    this.logger.log(`Serving model ${modelId} (test accuracy ${testAccuracy ?? 'unknown'}) from ${dir} after ${reason}`);
+    for (const listener of this.swapListeners) listener(candidate.info);
+    if (previous) {
+      await inUse;
+      previous.model.dispose();
+    }
+    return true;
+  }
+
+  /** Loads, checks the contract, warms up (first calls allocate), and reads the metadata; disposes on failure. */
+  private async loadCandidate(dir: string, fingerprint: string): Promise<LoadedModel> {
+    const model = await loadModel(dir);
+    try {
+      const input = model.inputs[0]?.shape;
+      const output = model.outputs[0]?.shape;
+      if (model.inputs.length !== 1 || JSON.stringify(input) !== JSON.stringify([null, 28, 28, 1])) {
+        throw new Error(`its input is ${JSON.stringify(input)}, the contract is [null,28,28,1]`);
+      }
+      if (model.outputs.length !== 1 || JSON.stringify(output) !== JSON.stringify([null, CLASSES])) {
+        throw new Error(`its output is ${JSON.stringify(output)}, the contract is [null,10]`);
+      }
+      for (const size of new Set([1, this.config.batchMaxSize])) await this.warmUp(model, size);
+      return { model, info: await this.readInfo(dir, fingerprint) };
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
+
+  private async warmUp(model: tf.LayersModel, size: number): Promise<void> {
+    const output = tf.tidy(() => model.predict(tf.zeros([size, 28, 28, 1])) as tf.Tensor);
+    try {
+      const values = (await output.data()) as Float32Array;
+      for (let row = 0; row < size; row++) {
+        const probabilities = values.subarray(row * CLASSES, (row + 1) * CLASSES);
+        const sum = probabilities.reduce((a, b) => a + b, 0);
+        if (!probabilities.every(Number.isFinite) || Math.abs(sum - 1) > 1e-3) {
+          throw new Error(`its warm-up output is not ten probabilities summing to 1 (sum ${sum})`);
+        }
+      }
+    } finally {
+      output.dispose();
+    }
+  }
+
+  private async readInfo(dir: string, fingerprint: string): Promise<ModelInfo> {
+    let metadata: Record<string, unknown> = {};
+    const file = path.join(dir, METADATA_JSON);
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
+    if (text !== undefined) {
+      try {
+        metadata = JSON.parse(text);
+      } catch (error) {
+        throw new Error(`${METADATA_JSON} is not JSON (${(error as Error).message})`);
+      }
+    }
+    const modelId =
+      typeof metadata.modelId === 'string' && metadata.modelId
+        ? metadata.modelId
+        : `${path.basename(dir)}-${createHash('sha256').update(fingerprint).digest('hex').slice(0, 8)}`;
+    const testAccuracy = typeof metadata.testAccuracy === 'number' ? metadata.testAccuracy : null;
+    return { modelId, testAccuracy, metadata, loadedAt: new Date().toISOString() };
+  }
+
+  /** Size and mtime of the three files: cheap to poll, changes whenever training saves. */
+  private async fingerprint(): Promise<string> {
+    const parts = await Promise.all(
+      [MODEL_JSON, WEIGHTS_BIN, METADATA_JSON].map((file) =>
+        stat(path.join(this.config.modelDir, file)).then(
+          (stats) => `${file}:${stats.size}:${stats.mtimeMs}`,
+          () => `${file}:-`,
+        ),
+      ),
+    );
+    return parts.join('|');
+  }
+
+  /** Reloads once the folder changed and then stayed the same for one poll, so a save in progress is not read. */
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const current = await this.fingerprint();
+      const settled = current === this.fingerprintPolled;
+      this.fingerprintPolled = current;
+      if (settled && current !== this.fingerprintTried) await this.reload('a change on disk');
+    } finally {
+      this.polling = false;
+    }
+  }
+}

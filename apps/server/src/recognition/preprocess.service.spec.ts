@@ -1,0 +1,67 @@
+import sharp from 'sharp';
+import { blankCanvasPng, dataUrl, drawingPng, drawnDigits } from '../../../../test/server/support/drawings';
+import { loadConfig } from '../config/app.config';
+import { ClientError } from '../common/client-error';
+import { PreprocessService } from './preprocess.service';
+
+describe(PreprocessService.name, () => {
+  const sut = new PreprocessService({ ...loadConfig({}), maxImageBytes: 200_000, maxImageSide: 1000 });
+  let drawing: Buffer;
+
+  beforeAll(async () => {
+    drawing = await drawingPng(drawnDigits(1, 7)[0]);
+  });
+
+  it('turns a canvas PNG into 784 values in [0, 1] with an ink box, from bytes or a data URL', async () => {
+    for (const image of [drawing, dataUrl(drawing), drawing.toString('base64')]) {
+      const result = await sut.preprocess(sut.imageBytes(image));
+      expect(result.empty).toBe(false);
+      expect(result.pixels).toHaveLength(784);
+      expect(Math.max(...result.pixels)).toBeLessThanOrEqual(1);
+      expect(Math.min(...result.pixels)).toBeGreaterThanOrEqual(0);
+      expect(result.inkBox).not.toBeNull();
+    }
+  });
+
+  it('reports an untouched canvas as empty', async () => {
+    const result = await sut.preprocess(sut.imageBytes(await blankCanvasPng()));
+    expect(result.empty).toBe(true);
+    expect(result.pixels.every((v) => v === 0)).toBe(true);
+  });
+
+  it('gives the 28×28 preview as a PNG data URL', async () => {
+    const { pixels } = await sut.preprocess(drawing);
+    const url = await sut.previewDataUrl(pixels);
+    expect(url).toMatch(/^data:image\/png;base64,/);
+    const meta = await sharp(Buffer.from(url.split(',')[1], 'base64')).metadata();
+    expect([meta.width, meta.height]).toEqual([28, 28]);
+  });
+
+  it.each([
+    ['a number', 42, 'INVALID_IMAGE'],
+    ['text that is not base64', 'hello, world!', 'INVALID_IMAGE'],
+    ['bytes over the limit', Buffer.alloc(200_001, 1), 'IMAGE_TOO_LARGE'],
+  ])('refuses %s before decoding', (_what, image, code) => {
+    expect(() => sut.imageBytes(image)).toThrow(expect.objectContaining({ code }) as ClientError);
+  });
+
+  it('refuses bytes that are not an image, a truncated PNG, and a picture over the side limit', async () => {
+    await expect(sut.preprocess(Buffer.from('definitely not a png'))).rejects.toMatchObject({ code: 'INVALID_IMAGE' });
+    await expect(sut.preprocess(drawing.subarray(0, drawing.length / 2))).rejects.toMatchObject({ code: 'INVALID_IMAGE' });
+    const wide = await sharp({ create: { width: 1001, height: 10, channels: 3, background: 'white' } }).png().toBuffer();
+    await expect(sut.preprocess(wide)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringContaining('1001×10') });
+    await expect(sut.preprocess(wide)).rejects.toBeInstanceOf(ClientError);
+  });
+
+  it('preprocesses a 400×400 canvas PNG in a few milliseconds (median printed, not asserted)', async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const started = performance.now();
+      await sut.preprocess(drawing);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`PreprocessService: median ${times[15].toFixed(2)} ms for a 400×400 canvas PNG`);
+    expect(times[15]).toBeGreaterThan(0);
+  });
+});

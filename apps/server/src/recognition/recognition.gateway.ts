@@ -1,0 +1,71 @@
+import { Logger, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ModelPayload, ServerToClientEvents } from '@live-digits/shared';
+import { SocketErrorFilter } from '../common/socket-error.filter';
+import { createValidationPipe } from '../common/validation';
+import { MetricsService } from '../metrics/metrics.service';
+import { FrameRateGuard } from './frame-rate.guard';
+import { FrameDto } from './frame.dto';
+import { FrameStreamService } from './frame-stream.service';
+import { ModelService } from './model.service';
+
+type RecognitionServer = Server<ClientToServerEvents, ServerToClientEvents>;
+type RecognitionSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+/**
+ * Routes the socket contract: `frame` in; `prediction`, `frame:error` and `model` out. Socket
+ * options (path, transports, maxHttpBufferSize, CORS) come from the configured adapter.
+ * Pipe and filter sit on the class because global ones do not reach gateways.
+ */
+@WebSocketGateway()
+@UsePipes(createValidationPipe())
+@UseFilters(SocketErrorFilter)
+export class RecognitionGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(RecognitionGateway.name);
+
+  @WebSocketServer()
+  private readonly server!: RecognitionServer;
+
+  constructor(
+    private readonly frames: FrameStreamService,
+    private readonly models: ModelService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  afterInit(): void {
+    this.models.onSwap(({ modelId, testAccuracy }) => this.server.emit('model', { modelId, testAccuracy }));
+  }
+
+  handleConnection(socket: RecognitionSocket): void {
+    this.frames.open(socket.id, {
+      prediction: (payload) => socket.emit('prediction', payload),
+      error: (payload) => socket.emit('frame:error', payload),
+    });
+    this.metrics.connectedSockets.inc();
+    const model = this.models.info;
+    if (model) socket.emit('model', { modelId: model.modelId, testAccuracy: model.testAccuracy } satisfies ModelPayload);
+    this.logger.debug(`Socket ${socket.id} connected over ${socket.conn.transport.name}`);
+  }
+
+  handleDisconnect(socket: RecognitionSocket): void {
+    this.frames.close(socket.id);
+    this.metrics.connectedSockets.dec();
+    this.logger.debug(`Socket ${socket.id} disconnected`);
+  }
+
+  @SubscribeMessage('frame')
+  @UseGuards(FrameRateGuard)
+  onFrame(@ConnectedSocket() socket: RecognitionSocket, @MessageBody() frame: FrameDto): void {
+    this.frames.receive(socket.id, frame);
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { PredictionPayload } from '@live-digits/shared';
+import { ClientError } from '../common/client-error';
+import { MetricsService } from '../metrics/metrics.service';
+import { ModelService } from './model.service';
+import { PreprocessService } from './preprocess.service';
+
+export type Recognition = Omit<PredictionPayload, 'seq'>;
+
+export interface RecognizeOptions {
+  /** performance.now() when the frame arrived; queueMs counts from here. */
+  receivedAt?: number;
+  /** Include the 28×28 the model saw as a PNG data URL. */
+  preview?: boolean;
+  transport: 'socket' | 'http';
+}
+
+const NO_PROBABILITIES: readonly number[] = new Array(10).fill(0);
+
+/** One image to one answer: preprocessing, then the model (skipped for an empty canvas), timed per stage. */
+@Injectable()
+export class RecognitionService {
+  constructor(
+    private readonly preprocess: PreprocessService,
+    private readonly models: ModelService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async recognize(image: unknown, { receivedAt = performance.now(), preview = false, transport }: RecognizeOptions): Promise<Recognition> {
+    const started = performance.now();
+    const modelInfo = this.models.info;
+    if (!modelInfo) {
+      throw new ClientError('MODEL_UNAVAILABLE', 'No model is loaded yet; the server starts using one as soon as it is saved in its model folder.');
+    }
+    const image28 = await this.preprocess.preprocess(this.preprocess.imageBytes(image));
+    const preprocessed = performance.now();
+
+    let probabilities = [...NO_PROBABILITIES];
+    let modelId = modelInfo.modelId;
+    if (!image28.empty) {
+      const prediction = await this.models.predict(image28.pixels);
+      probabilities = Array.from(prediction.probabilities);
+      modelId = prediction.modelId;
+    }
+    const inferred = performance.now();
+
+    const digit = image28.empty ? null : argMax(probabilities);
+    const recognition: Recognition = {
+      empty: image28.empty,
+      digit,
+      confidence: digit === null ? null : probabilities[digit],
+      probabilities,
+      timings: { queueMs: 0, preprocessMs: 0, inferenceMs: 0, totalMs: 0 },
+      modelId,
+    };
+    if (preview) recognition.preview = await this.preprocess.previewDataUrl(image28.pixels);
+    const finished = performance.now();
+    recognition.timings = {
+      queueMs: round(started - receivedAt),
+      preprocessMs: round(preprocessed - started),
+      inferenceMs: round(inferred - preprocessed),
+      totalMs: round(finished - receivedAt),
+    };
+    this.metrics.observeStages(recognition.timings);
+    this.metrics.predictions.inc({ transport, empty: String(image28.empty) });
+    return recognition;
+  }
+}
+
+function argMax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
