@@ -35,7 +35,10 @@ async function singleEngine(backend: BackendName, pixels: Float32Array, labels: 
   step(0);
   let images = 0;
   const started = Date.now();
-  while (Date.now() - started < seconds * 1000) step(images / BATCH + 1), (images += BATCH);
+  while (Date.now() - started < seconds * 1000) {
+    step(images / BATCH + 1);
+    images += BATCH;
+  }
   model.dispose();
   return images / ((Date.now() - started) / 1000);
 }

@@ -1,5 +1,5 @@
 /** Validation shared by the gateways and the controllers: one pipe, one error shape, one image rule. */
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 import { ClientError } from './client-error';
 
@@ -11,12 +11,23 @@ function describe(errors: ValidationError[], parent = ''): string[] {
   });
 }
 
+/** Refuses a body that is not an object up front, with a message saying so rather than listing every missing field. */
+class ClientValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      const kind = Array.isArray(value) ? 'an array' : value === null || value === undefined ? 'nothing' : `a ${typeof value}`;
+      throw new ClientError('INVALID_PAYLOAD', `The message must be an object with named fields, not ${kind}.`);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /**
  * A ValidationPipe whose failures are {@link ClientError}s with code INVALID_PAYLOAD. Gateways need
  * it on their class (global pipes do not reach them); HTTP uses the same pipe globally.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ClientValidationPipe({
     // The handler gets the object as sent: no class-transformer copy of a 400 kB image per frame.
     transform: false,
     forbidUnknownValues: true,

@@ -1,0 +1,139 @@
+/**
+ * Every kind of bad frame gets its own clear error code, and nothing else is disturbed: a second
+ * client streaming at the same time keeps getting the same answers it got before the attack.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import type { FrameErrorPayload } from '@live-digits/shared';
+import { drawingPng, drawnDigits } from './support/drawings';
+import { saveThrowawayModel } from './support/model-fixtures';
+import { ClientSocket, connect, disconnectAll, exchange, nextEvent, record, sleep, startServer, TestServer, TRANSPORTS, within } from './support/test-server';
+
+const MAX_IMAGE_BYTES = 300_000;
+
+describe('bad frames', () => {
+  let modelDir: string;
+  let server: TestServer;
+  let drawing: Buffer;
+  let baseline: number[];
+  let pixelBomb: Buffer;
+
+  beforeAll(async () => {
+    modelDir = await mkdtemp(path.join(tmpdir(), 'e2e-bad-'));
+    await saveThrowawayModel(modelDir, 5, 'throwaway-bad');
+    server = await startServer({ modelDir, maxImageBytes: MAX_IMAGE_BYTES, maxMessageBytes: 4 * MAX_IMAGE_BYTES, debounceMs: 0, maxWaitMs: 0 });
+    drawing = await drawingPng(drawnDigits(1, 21)[0]);
+    // 6000×6000 pixels of one grey compress to a few kB: small on the wire, 36 megapixels decoded.
+    pixelBomb = await sharp({ create: { width: 6000, height: 6000, channels: 3, background: { r: 200, g: 200, b: 200 } } }).png({ compressionLevel: 9 }).toBuffer();
+    const probe = await connect(server.url, 'websocket');
+    baseline = (await exchange(probe, { seq: 1, image: drawing, final: true })).prediction!.probabilities;
+    probe.disconnect();
+  });
+  afterEach(disconnectAll);
+  afterAll(async () => {
+    await server?.close();
+    await rm(modelDir, { recursive: true, force: true });
+  });
+
+  /** A well-behaved client streaming the same drawing, checking every answer against the baseline. */
+  async function bystander(transport: 'websocket' | 'polling') {
+    const socket = await connect(server.url, transport);
+    let seq = 0;
+    let running = true;
+    const problems: string[] = [];
+    let answered = 0;
+    const loop = (async () => {
+      while (running) {
+        const { prediction, error } = await exchange(socket, { seq: ++seq, image: drawing, final: true }, 10_000);
+        if (error) problems.push(`${error.code}: ${error.message}`);
+        else if (JSON.stringify(prediction!.probabilities) !== JSON.stringify(baseline)) problems.push(`seq ${seq}: different probabilities`);
+        else answered++;
+        await sleep(40);
+      }
+    })();
+    return {
+      stop: async () => {
+        running = false;
+        await loop;
+        return { problems, answered };
+      },
+    };
+  }
+
+  async function firstError(socket: ClientSocket, send: () => void): Promise<FrameErrorPayload> {
+    const error = nextEvent(socket, 'frame:error');
+    send();
+    return error;
+  }
+
+  describe.each(TRANSPORTS)('over %s', (transport) => {
+    const cases: Array<[string, FrameErrorPayload['code'], number | null, () => unknown]> = [
+      ['not an object', 'INVALID_PAYLOAD', null, () => 'hello'],
+      ['a missing seq', 'INVALID_PAYLOAD', null, () => ({ image: drawing })],
+      ['a non-numeric seq', 'INVALID_PAYLOAD', null, () => ({ seq: 'one', image: drawing })],
+      ['a wrong image type', 'INVALID_PAYLOAD', 7, () => ({ seq: 7, image: { png: true } })],
+      ['bytes that are not an image', 'INVALID_IMAGE', 8, () => ({ seq: 8, image: Buffer.from('GIF89a, or rather not') })],
+      ['a string that is neither a data URL nor base64', 'INVALID_IMAGE', 9, () => ({ seq: 9, image: 'data:text/plain,hi' })],
+      ['a truncated PNG', 'INVALID_IMAGE', 10, () => ({ seq: 10, image: drawing.subarray(0, Math.floor(drawing.length * 0.6)) })],
+      ['huge dimensions (a pixel bomb)', 'IMAGE_TOO_LARGE', 11, () => ({ seq: 11, image: pixelBomb })],
+      ['oversize bytes', 'IMAGE_TOO_LARGE', 12, () => ({ seq: 12, image: Buffer.concat([drawing, Buffer.alloc(MAX_IMAGE_BYTES)]) })],
+    ];
+
+    it.each(cases)('%s → %s, while another client keeps getting right predictions', async (_what, code, seq, payload) => {
+      const other = await bystander(transport === 'websocket' ? 'polling' : 'websocket');
+      const socket = await connect(server.url, transport);
+      await sleep(60);
+      const error = await firstError(socket, () => socket.emit('frame', payload() as never));
+      expect(error).toMatchObject({ code, seq });
+      expect(error.message).toMatch(/^[A-Z].{10,}\.$/); // a sentence
+      // The offending connection stays usable.
+      await expect(exchange(socket, { seq: 100, image: drawing, final: true })).resolves.toMatchObject({ prediction: { seq: 100 } });
+      const { problems, answered } = await other.stop();
+      expect(problems).toEqual([]);
+      expect(answered).toBeGreaterThanOrEqual(1);
+    });
+
+    it('a flood → RATE_LIMITED for what exceeds the rate, while another client keeps getting right predictions', async () => {
+      const other = await bystander(transport === 'websocket' ? 'polling' : 'websocket');
+      const socket = await connect(server.url, transport);
+      const errors = record(socket, 'frame:error');
+      const predictions = record(socket, 'prediction');
+      for (let seq = 1; seq <= 300; seq++) socket.emit('frame', { seq, image: drawing });
+      await within(
+        (async () => {
+          while (errors.length + predictions.length < 20 || errors.length < 200) await sleep(20);
+        })(),
+        10_000,
+        'waiting for the flood to be answered',
+      );
+      await sleep(200);
+      expect(errors.every((e) => e.code === 'RATE_LIMITED')).toBe(true);
+      expect(errors.length).toBeGreaterThanOrEqual(300 - 31 - 5); // 30 frames/s with a burst of 30 pass
+      expect(predictions.length).toBeGreaterThanOrEqual(1);
+      const { problems, answered } = await other.stop();
+      expect(problems).toEqual([]);
+      expect(answered).toBeGreaterThanOrEqual(1);
+    });
+
+    it('a message over maxHttpBufferSize closes only that connection; the server and others carry on', async () => {
+      const other = await bystander(transport === 'websocket' ? 'polling' : 'websocket');
+      const socket = await connect(server.url, transport);
+      const disconnected = within(new Promise<string>((resolve) => socket.once('disconnect', resolve)), 5000, 'waiting for the disconnect');
+      socket.emit('frame', { seq: 1, image: Buffer.alloc(4 * MAX_IMAGE_BYTES + 1024) });
+      await expect(disconnected).resolves.toMatch(/close|error/);
+      const fresh = await connect(server.url, transport);
+      await expect(exchange(fresh, { seq: 1, image: drawing, final: true })).resolves.toMatchObject({ prediction: { seq: 1 } });
+      const { problems } = await other.stop();
+      expect(problems).toEqual([]);
+    });
+  });
+
+  it('a seq that goes backwards → INVALID_PAYLOAD for that frame', async () => {
+    const socket = await connect(server.url, 'websocket');
+    await exchange(socket, { seq: 5, image: drawing, final: true });
+    const error = await firstError(socket, () => socket.emit('frame', { seq: 3, image: drawing, final: true }));
+    expect(error).toMatchObject({ seq: 3, code: 'INVALID_PAYLOAD' });
+  });
+});
