@@ -53,7 +53,9 @@ export async function benchPreprocessing(): Promise<void> {
   console.log(`preprocessing: ${DRAWINGS} drawn 400×400 PNGs × ${ROUNDS} rounds`);
   console.log(line('preprocessImage', ours));
   console.log(line('naive sharp chain', naive));
-  console.log(`  preprocessImage is ${(percentile(naive, 50) / percentile(ours, 50)).toFixed(1)}× faster than the naive chain (medians, same run)`);
+  console.log(
+    `  preprocessImage is ${(percentile(naive, 50) / percentile(ours, 50)).toFixed(1)}× faster than the naive chain (medians, same run)`,
+  );
 }
 
 if (require.main === module) {

@@ -20,8 +20,9 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.port, config.host);
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  logger.log(`Serving on http://${shownHost}:${config.port} (model folder ${config.modelDir})`);
+  const url = new URL(await app.getUrl());
+  if (url.hostname === '[::1]' || config.host === '0.0.0.0' || config.host === '::') url.hostname = 'localhost';
+  logger.log(`Serving on ${url.origin} (model folder ${config.modelDir})`);
 }
 
 void bootstrap();

@@ -24,7 +24,7 @@ export interface TestServer {
 export async function startServer(overrides: Partial<AppConfig>): Promise<TestServer> {
   const config: AppConfig = { ...loadConfig({}), host: '127.0.0.1', port: 0, modelWatchMs: 0, clientDir: '/nonexistent-client', ...overrides };
   const app = await createApp(config, { logger: process.env.TEST_SERVER_LOGS ? undefined : ['error'] });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(config.port, config.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, config, url, close: () => app.close() };
 }

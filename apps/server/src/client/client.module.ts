@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { AppConfig } from '../config/app.config';
 import { PlaceholderController } from './placeholder.controller';
@@ -15,7 +15,6 @@ export class ClientModule {
     if (existsSync(path.join(config.clientDir, 'index.html'))) {
       return { module: ClientModule, imports: [ServeStaticModule.forRoot({ rootPath: config.clientDir, exclude: API_ROUTES })] };
     }
-    new Logger(ClientModule.name).warn(`No built client in ${config.clientDir}; serving a placeholder page at /`);
     return { module: ClientModule, controllers: [PlaceholderController] };
   }
 }

@@ -49,10 +49,17 @@ describe(ModelService.name, () => {
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
   });
 
-  it('runs concurrent images in micro-batches of at most batchMaxSize', async () => {
+  it('runs images arriving together in micro-batches of at most batchMaxSize', async () => {
     await saveThrowawayModel(modelDir);
-    await start({ batchMaxSize: 32, batchWindowMs: 2 });
-    const answers = await Promise.all(Array.from({ length: 40 }, () => sut.predict(IMAGE)));
+    await start({ batchMaxSize: 32, batchWindowMs: 50 });
+    // 40 images announced as being preprocessed, then arriving one by one.
+    const arrivals = Array.from({ length: 40 }, () => sut.announce());
+    const answers = await Promise.all(
+      arrivals.map((arrived) => {
+        arrived();
+        return sut.predict(IMAGE);
+      }),
+    );
 
     expect(answers).toHaveLength(40);
     const { values } = await metrics.batchSize.get();
@@ -60,6 +67,28 @@ describe(ModelService.name, () => {
     expect(values.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(40);
     // Same image, same model, whichever batch it ran in.
     for (const { probabilities } of answers) for (let d = 0; d < 10; d++) expect(probabilities[d]).toBeCloseTo(answers[0].probabilities[d], 5);
+  });
+
+  it('runs a lone image at once rather than waiting out the batch window', async () => {
+    await saveThrowawayModel(modelDir);
+    await start({ batchWindowMs: 1000 });
+    await sut.predict(IMAGE);
+    const started = performance.now();
+    await sut.predict(IMAGE);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('waits up to the batch window for an announced image, and no longer once it will not come', async () => {
+    await saveThrowawayModel(modelDir);
+    await start({ batchWindowMs: 1000 });
+    const arrived = sut.announce();
+    const started = performance.now();
+    const answer = sut.predict(IMAGE);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    arrived(); // e.g. it turned out to be an empty canvas
+    await answer;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(99);
+    expect(performance.now() - started).toBeLessThan(800);
   });
 
   it('leaves no tensor behind after many predictions', async () => {

@@ -57,6 +57,8 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
   private readonly queue: QueuedImage[] = [];
   private batchTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** Images being preprocessed right now, which may join the next batch: the only ones worth waiting for. */
+  private arriving = 0;
 
   private reloads: Promise<unknown> = Promise.resolve();
   private watchTimer: NodeJS.Timeout | undefined;
@@ -107,6 +109,22 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
     return () => this.swapListeners.delete(listener);
   }
 
+  /**
+   * Says an image is on its way (being preprocessed), so a batch that is forming waits for it
+   * (up to the batch window). Call the returned function when it arrives at predict() or will not.
+   * With nothing on its way a batch runs at once: a lone drawer never waits for the window.
+   */
+  announce(): () => void {
+    this.arriving++;
+    let settled = false;
+    return () => {
+      if (settled) return;
+      settled = true;
+      this.arriving--;
+      if (this.arriving === 0 && this.queue.length) this.scheduleBatch();
+    };
+  }
+
   /** Queues one 28×28 image for the next micro-batch. */
   predict(pixels: Float32Array): Promise<Prediction> {
     if (!this.loaded) {
@@ -131,12 +149,13 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
   // —— micro-batching ——
 
   /**
-   * A batch closes `batchWindowMs` after its first image or at `batchMaxSize` images. While a
-   * batch runs, new images queue; they run together as soon as it ends.
+   * A batch closes `batchWindowMs` after its first image, at `batchMaxSize` images, or as soon as
+   * no other image is on its way. While a batch runs, new images queue; they run together as soon
+   * as it ends.
    */
   private scheduleBatch(): void {
     if (this.running) return;
-    if (this.queue.length >= this.config.batchMaxSize || this.config.batchWindowMs === 0) {
+    if (this.queue.length >= this.config.batchMaxSize || this.config.batchWindowMs === 0 || this.arriving === 0) {
       this.runNextBatch();
     } else {
       this.batchTimer ??= setTimeout(() => this.runNextBatch(), this.config.batchWindowMs);

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import sharp from 'sharp';
 import { encodePreviewPng, imageBytesFrom, PreprocessError, preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
@@ -16,6 +17,10 @@ export class PreprocessService {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.limits = { maxBytes: config.maxImageBytes, maxWidth: config.maxImageSide, maxHeight: config.maxImageSide };
+    // Every frame is a new image: libvips' operation cache would only hold memory (tens of MB),
+    // and one libvips thread per small image lets libuv's pool decode several frames in parallel.
+    sharp.cache(false);
+    sharp.concurrency(1);
   }
 
   /** Raw image bytes from a payload: bytes as they are, a data URL or bare base64 decoded. */

@@ -19,6 +19,7 @@ function setup({ empty = false, modelLoaded = true } = {}) {
   const models = {
     info: modelLoaded ? { modelId: 'm1', testAccuracy: 0.99, metadata: {}, loadedAt: '' } : undefined,
     predict: jest.fn(async () => ({ probabilities, modelId: 'm1' })),
+    announce: jest.fn(() => () => undefined),
   };
   const metrics = new MetricsService();
   const sut = new RecognitionService(preprocess as unknown as PreprocessService, models as unknown as ModelService, metrics);

@@ -3,7 +3,7 @@ import type { PredictionPayload } from '@live-digits/shared';
 import { ClientError } from '../common/client-error';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelService } from './model.service';
-import { PreprocessService } from './preprocess.service';
+import { PreprocessedImage, PreprocessService } from './preprocess.service';
 
 export type Recognition = Omit<PredictionPayload, 'seq'>;
 
@@ -32,7 +32,14 @@ export class RecognitionService {
     if (!modelInfo) {
       throw new ClientError('MODEL_UNAVAILABLE', 'No model is loaded yet; the server starts using one as soon as it is saved in its model folder.');
     }
-    const image28 = await this.preprocess.preprocess(this.preprocess.imageBytes(image));
+    // Announced while preprocessing, so a micro-batch forming meanwhile waits for this image.
+    const arrived = this.models.announce();
+    let image28: PreprocessedImage;
+    try {
+      image28 = await this.preprocess.preprocess(this.preprocess.imageBytes(image));
+    } finally {
+      arrived();
+    }
     const preprocessed = performance.now();
 
     let probabilities = [...NO_PROBABILITIES];

@@ -5,9 +5,11 @@ import { SeededRandom } from '../random';
 import { CANVAS_SIZE, DIGIT_HEIGHT, DrawnDigit, generateDrawnDigits, PEN_WIDTH, renderDrawnDigit, strokesFromMnist } from './drawn-digits';
 
 function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const mean = (v: ArrayLike<number>) => Array.prototype.reduce.call(v, (s: number, x: number) => s + x, 0) as number / v.length;
+  const mean = (v: ArrayLike<number>) => Array.from(v).reduce((s, x) => s + x, 0) / v.length;
   const [ma, mb] = [mean(a), mean(b)];
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; i++) {
     ab += (a[i] - ma) * (b[i] - mb);
     aa += (a[i] - ma) ** 2;
@@ -18,7 +20,8 @@ function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 function inkBounds({ strokes, penWidth }: DrawnDigit) {
   const points = strokes.flat();
-  const xs = points.map((p) => p.x), ys = points.map((p) => p.y);
+  const xs = points.map((p) => p.x),
+    ys = points.map((p) => p.y);
   const r = penWidth / 2;
   return { left: Math.min(...xs) - r, right: Math.max(...xs) + r, top: Math.min(...ys) - r, bottom: Math.max(...ys) + r };
 }
@@ -74,7 +77,8 @@ describe(generateDrawnDigits.name, () => {
   });
 
   it('draws digits that preprocess back into their MNIST originals', async () => {
-    const own: number[] = [], others: number[] = [];
+    const own: number[] = [],
+      others: number[] = [];
     for (const [i, digit] of digits.slice(0, 20).entries()) {
       const drawn = await preprocessImage(await renderDrawnDigit(digit));
       expect(drawn.empty).toBe(false);
@@ -123,10 +127,22 @@ describe(strokesFromMnist.name, () => {
 
 describe(renderDrawnDigit.name, () => {
   const sut = renderDrawnDigit;
-  const digit: DrawnDigit = { label: 1, source: 0, penWidth: 20, strokes: [[{ x: 200, y: 100 }, { x: 200, y: 300 }]] };
+  const digit: DrawnDigit = {
+    label: 1,
+    source: 0,
+    penWidth: 20,
+    strokes: [
+      [
+        { x: 200, y: 100 },
+        { x: 200, y: 300 },
+      ],
+    ],
+  };
 
   it('renders black round-capped strokes on a transparent 400×400 canvas', async () => {
-    const { data, info } = await sharp(await sut(digit)).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(await sut(digit))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(info).toMatchObject({ width: 400, height: 400, channels: 4 });
     const alphaAt = (x: number, y: number) => data[(y * 400 + x) * 4 + 3];
     expect(alphaAt(0, 0)).toBe(0);
@@ -137,7 +153,9 @@ describe(renderDrawnDigit.name, () => {
   });
 
   it('renders on white when asked', async () => {
-    const { data, info } = await sharp(await sut(digit, 'white')).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(await sut(digit, 'white'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(data[0]).toBe(255);
     expect(data[info.channels - 1]).toBe(255);
     expect(data[(200 * 400 + 200) * info.channels]).toBe(0);

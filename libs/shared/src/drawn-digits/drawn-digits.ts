@@ -57,13 +57,19 @@ export function strokesFromMnist(pixels: Uint8Array, label: number, source: numb
 
   const penWidth = random.int(PEN_WIDTH.min, PEN_WIDTH.max);
   const all = traced.flat();
-  const left = Math.min(...all.map((p) => p.x)), right = Math.max(...all.map((p) => p.x));
-  const top = Math.min(...all.map((p) => p.y)), bottom = Math.max(...all.map((p) => p.y));
+  const left = Math.min(...all.map((p) => p.x)),
+    right = Math.max(...all.map((p) => p.x));
+  const top = Math.min(...all.map((p) => p.y)),
+    bottom = Math.max(...all.map((p) => p.y));
   // Size the ink (path plus the pen's radius on each side) to a random height; a wide digit
   // is shrunk if it would not fit across the canvas.
   const inkHeight = random.uniform(DIGIT_HEIGHT.min, DIGIT_HEIGHT.max);
   const room = CANVAS_SIZE - 2 * MARGIN - penWidth;
-  const scale = Math.min((inkHeight - penWidth) / Math.max(bottom - top, 1), room / Math.max(right - left, 1), room / Math.max(bottom - top, 1));
+  const scale = Math.min(
+    (inkHeight - penWidth) / Math.max(bottom - top, 1),
+    room / Math.max(right - left, 1),
+    room / Math.max(bottom - top, 1),
+  );
   // Anywhere on the canvas, as long as all the ink stays inside it.
   const offsetX = random.uniform(MARGIN + penWidth / 2, CANVAS_SIZE - MARGIN - penWidth / 2 - (right - left) * scale) - left * scale;
   const offsetY = random.uniform(MARGIN + penWidth / 2, CANVAS_SIZE - MARGIN - penWidth / 2 - (bottom - top) * scale) - top * scale;
@@ -83,11 +89,14 @@ function inkGrid(pixels: Uint8Array): Grid {
   const cells = new Uint8Array(size * size);
   const at = (x: number, y: number) => (x < 0 || y < 0 || x >= MNIST_SIZE || y >= MNIST_SIZE ? 0 : pixels[y * MNIST_SIZE + x] / 255);
   for (let y = 0; y < size; y++) {
-    const sy = (y + 0.5) / UPSAMPLE - 0.5, y0 = Math.floor(sy), fy = sy - y0;
+    const sy = (y + 0.5) / UPSAMPLE - 0.5,
+      y0 = Math.floor(sy),
+      fy = sy - y0;
     for (let x = 0; x < size; x++) {
-      const sx = (x + 0.5) / UPSAMPLE - 0.5, x0 = Math.floor(sx), fx = sx - x0;
-      const value =
-        (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
+      const sx = (x + 0.5) / UPSAMPLE - 0.5,
+        x0 = Math.floor(sx),
+        fx = sx - x0;
+      const value = (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
       cells[y * size + x] = value >= INK_THRESHOLD ? 1 : 0;
     }
   }
@@ -103,7 +112,10 @@ function inkGrid(pixels: Uint8Array): Grid {
 function redrawFilledLoops(strokes: GridPoint[][], ink: Grid, skeleton: Grid): GridPoint[][] {
   const depth = distanceToBackground(ink);
   const depthAt = (p: GridPoint) => depth[p.y * ink.width + p.x];
-  const halfWidths = [...skeleton.cells.keys()].filter((i) => skeleton.cells[i]).map((i) => depth[i]).sort((a, b) => a - b);
+  const halfWidths = [...skeleton.cells.keys()]
+    .filter((i) => skeleton.cells[i])
+    .map((i) => depth[i])
+    .sort((a, b) => a - b);
   const halfWidth = halfWidths[halfWidths.length >> 1];
 
   /** The deepest ink near the stroke's last point, if it is a blob rather than a stroke's end. */
@@ -158,7 +170,8 @@ function simplify(points: GridPoint[], tolerance: number): GridPoint[] {
   if (points.length < 3) return points;
   const [first, last] = [points[0], points[points.length - 1]];
   const length = Math.hypot(last.x - first.x, last.y - first.y);
-  let farthest = 0, distance = 0;
+  let farthest = 0,
+    distance = 0;
   for (let i = 1; i < points.length - 1; i++) {
     const p = points[i];
     const d = length

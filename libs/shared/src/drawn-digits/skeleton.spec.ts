@@ -11,7 +11,8 @@ function penGrid(size: number, radius: number, ...lines: Array<[number, number, 
   const cells = new Uint8Array(size * size);
   for (const [x0, y0, x1, y1] of lines) {
     for (let t = 0; t <= 1; t += 0.01) {
-      const cx = x0 + (x1 - x0) * t, cy = y0 + (y1 - y0) * t;
+      const cx = x0 + (x1 - x0) * t,
+        cy = y0 + (y1 - y0) * t;
       for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (Math.hypot(x - cx, y - cy) <= radius) cells[y * size + x] = 1;
     }
   }
@@ -49,13 +50,7 @@ describe(thin.name, () => {
 
 describe(pruneSpurs.name, () => {
   it('removes a short spur and keeps the long branches', () => {
-    const skeleton = grid([
-      '..............',
-      '.############.',
-      '.......#......',
-      '.......#......',
-      '..............',
-    ]);
+    const skeleton = grid(['..............', '.############.', '.......#......', '.......#......', '..............']);
     const sut = pruneSpurs(skeleton, 4);
     expect(inkCount(sut)).toBe(12);
     expect(traceStrokes(sut, 1)).toHaveLength(1);
@@ -69,14 +64,32 @@ describe(pruneSpurs.name, () => {
 
 describe(traceStrokes.name, () => {
   it('draws a cross as two strokes, each going straight through the middle', () => {
-    const cross = grid(['...........', '.....#.....', '.....#.....', '.....#.....', '.....#.....', '.#########.', '.....#.....', '.....#.....', '.....#.....', '.....#.....', '...........']);
+    const cross = grid([
+      '...........',
+      '.....#.....',
+      '.....#.....',
+      '.....#.....',
+      '.....#.....',
+      '.#########.',
+      '.....#.....',
+      '.....#.....',
+      '.....#.....',
+      '.....#.....',
+      '...........',
+    ]);
     const sut = traceStrokes(cross, 1);
     expect(sut).toHaveLength(2);
     const spans = sut.map((stroke) => [stroke[0], stroke[stroke.length - 1]]);
     expect(spans).toEqual(
       expect.arrayContaining([
-        expect.arrayContaining([{ x: 5, y: 1 }, { x: 5, y: 9 }]),
-        expect.arrayContaining([{ x: 1, y: 5 }, { x: 9, y: 5 }]),
+        expect.arrayContaining([
+          { x: 5, y: 1 },
+          { x: 5, y: 9 },
+        ]),
+        expect.arrayContaining([
+          { x: 1, y: 5 },
+          { x: 9, y: 5 },
+        ]),
       ]),
     );
   });

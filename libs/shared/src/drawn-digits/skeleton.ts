@@ -35,14 +35,24 @@ export function thin(grid: Grid): Grid {
         for (let x = 0; x < width; x++) {
           if (!cells[y * width + x]) continue;
           // Neighbours clockwise from north: P2 … P9 in the paper's names.
-          const p = [at(x, y - 1), at(x + 1, y - 1), at(x + 1, y), at(x + 1, y + 1), at(x, y + 1), at(x - 1, y + 1), at(x - 1, y), at(x - 1, y - 1)];
+          const p = [
+            at(x, y - 1),
+            at(x + 1, y - 1),
+            at(x + 1, y),
+            at(x + 1, y + 1),
+            at(x, y + 1),
+            at(x - 1, y + 1),
+            at(x - 1, y),
+            at(x - 1, y - 1),
+          ];
           const neighbours = p.reduce((sum, v) => sum + v, 0);
           if (neighbours < 2 || neighbours > 6) continue; // an end point, or an interior pixel
           let transitions = 0; // 0 → 1 steps around the ring: exactly one means removing p keeps the shape connected
           for (let i = 0; i < 8; i++) if (!p[i] && p[(i + 1) % 8]) transitions++;
           if (transitions !== 1) continue;
           const [north, , east, , south, , west] = p;
-          const outerEdge = pass === 0 ? !(north && east && south) && !(east && south && west) : !(north && east && west) && !(north && south && west);
+          const outerEdge =
+            pass === 0 ? !(north && east && south) && !(east && south && west) : !(north && east && west) && !(north && south && west);
           if (outerEdge) toRemove.push(y * width + x);
         }
       }
@@ -68,14 +78,27 @@ class SkeletonGraph {
    */
   neighbours(index: number): number[] {
     const { width, height, cells } = this.grid;
-    const x = index % width, y = (index - x) / width;
+    const x = index % width,
+      y = (index - x) / width;
     const set = (dx: number, dy: number) => {
-      const nx = x + dx, ny = y + dy;
+      const nx = x + dx,
+        ny = y + dy;
       return nx >= 0 && ny >= 0 && nx < width && ny < height && cells[ny * width + nx] === 1;
     };
     const result: number[] = [];
-    for (const [dx, dy] of [[0, -1], [1, 0], [0, 1], [-1, 0]]) if (set(dx, dy)) result.push(index + dy * width + dx);
-    for (const [dx, dy] of [[1, -1], [1, 1], [-1, 1], [-1, -1]]) {
+    for (const [dx, dy] of [
+      [0, -1],
+      [1, 0],
+      [0, 1],
+      [-1, 0],
+    ])
+      if (set(dx, dy)) result.push(index + dy * width + dx);
+    for (const [dx, dy] of [
+      [1, -1],
+      [1, 1],
+      [-1, 1],
+      [-1, -1],
+    ]) {
       if (set(dx, dy) && !set(dx, 0) && !set(0, dy)) result.push(index + dy * width + dx);
     }
     return result;
@@ -100,7 +123,8 @@ function branches(graph: SkeletonGraph, pixelCount: number): number[][] {
   const walk = (from: number, to: number): number[] => {
     const path = [from, to];
     walked.add(edgeKey(from, to));
-    let previous = from, current = to;
+    let previous = from,
+      current = to;
     while (current !== from) {
       const next = graph.neighbours(current);
       if (next.length !== 2) break;
@@ -189,7 +213,10 @@ export function traceStrokes(grid: Grid, minLength: number): GridPoint[][] {
   const endsAt = new Map<number, End[]>();
   paths.forEach((path, branch) => {
     if (path.length < 2) return;
-    for (const end of [{ branch, atStart: true }, { branch, atStart: false }]) {
+    for (const end of [
+      { branch, atStart: true },
+      { branch, atStart: false },
+    ]) {
       endsAt.set(pixelOf(end), [...(endsAt.get(pixelOf(end)) ?? []), end]);
     }
   });
@@ -229,7 +256,10 @@ export function traceStrokes(grid: Grid, minLength: number): GridPoint[][] {
   };
   // Strokes start at free ends and unpaired junction ends; what remains are closed circuits.
   paths.forEach((_, branch) => {
-    for (const end of [{ branch, atStart: true }, { branch, atStart: false }]) {
+    for (const end of [
+      { branch, atStart: true },
+      { branch, atStart: false },
+    ]) {
       if (!used.has(branch) && !partner.has(keyOf(end))) follow(end);
     }
   });
@@ -246,7 +276,12 @@ export function distanceToBackground(grid: Grid): Float32Array {
   const { width, height, cells } = grid;
   const distance = Float32Array.from(cells, (cell) => (cell ? Infinity : 0));
   const at = (x: number, y: number) => (x < 0 || y < 0 || x >= width || y >= height ? 0 : distance[y * width + x]);
-  const forward = [[-1, 0, 1], [0, -1, 1], [-1, -1, Math.SQRT2], [1, -1, Math.SQRT2]];
+  const forward = [
+    [-1, 0, 1],
+    [0, -1, 1],
+    [-1, -1, Math.SQRT2],
+    [1, -1, Math.SQRT2],
+  ];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;

@@ -67,7 +67,10 @@ describe(readLabelledFolder.name, () => {
 
   it('refuses a header without file and label columns', async () => {
     const error = await refusal(sut(await folder('name,digit\na.png,1\n')));
-    expect(error).toMatchObject({ line: 1, message: expect.stringMatching(/line 1: the header "name,digit" must name the columns file and label/) });
+    expect(error).toMatchObject({
+      line: 1,
+      message: expect.stringMatching(/line 1: the header "name,digit" must name the columns file and label/),
+    });
   });
 
   it.each([['12'], ['x'], ['-1'], ['']])('refuses the label "%s" with its line', async (label) => {

@@ -30,16 +30,24 @@ export class LabelledFolderError extends Error {
 
 export async function readLabelledFolder(dir: string): Promise<LabelledImage[]> {
   const folder = path.resolve(dir);
-  const isFolder = await stat(folder).then((s) => s.isDirectory(), () => false);
+  const isFolder = await stat(folder).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isFolder) throw new LabelledFolderError(dir, undefined, 'is not a folder (it does not exist or is a file)');
 
   const labelsPath = path.join(dir, LABELS_FILE);
   const csv = await readFile(labelsPath, 'utf8').catch(() => {
-    throw new LabelledFolderError(labelsPath, undefined, `is missing: a labelled folder needs a ${LABELS_FILE} with the columns file,label`);
+    throw new LabelledFolderError(
+      labelsPath,
+      undefined,
+      `is missing: a labelled folder needs a ${LABELS_FILE} with the columns file,label`,
+    );
   });
   const [headerLine = '', ...rows] = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = csvFields(headerLine).map((name) => name.trim().toLowerCase());
-  const fileColumn = header.indexOf('file'), labelColumn = header.indexOf('label');
+  const fileColumn = header.indexOf('file'),
+    labelColumn = header.indexOf('label');
   if (fileColumn < 0 || labelColumn < 0) {
     throw new LabelledFolderError(labelsPath, 1, `the header "${headerLine}" must name the columns file and label`);
   }
@@ -77,16 +85,21 @@ function insideFolder(folder: string, file: string, labelsPath: string, line: nu
 /** One CSV line's fields; double-quoted fields may hold commas and "" for a quote. */
 function csvFields(line: string): string[] {
   const fields: string[] = [];
-  let field = '', quoted = false;
+  let field = '',
+    quoted = false;
   for (let i = 0; i < line.length; i++) {
     const char = line[i];
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') fields.push(field), (field = '');
-    else field += char;
+    if (quoted && char === '"' && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (char === '"') {
+      quoted = !quoted;
+    } else if (char === ',' && !quoted) {
+      fields.push(field);
+      field = '';
+    } else {
+      field += char;
+    }
   }
   fields.push(field);
   return fields;

@@ -14,7 +14,9 @@ async function canvas(body: string, { background = 'none', format = 'png' as 'pn
 }
 
 function centreOfMass(pixels: Float32Array): { x: number; y: number } {
-  let mass = 0, x = 0, y = 0;
+  let mass = 0,
+    x = 0,
+    y = 0;
   pixels.forEach((value, i) => {
     mass += value;
     x += value * (i % 28);
@@ -25,9 +27,12 @@ function centreOfMass(pixels: Float32Array): { x: number; y: number } {
 
 /** Width and height of the pixels holding any ink. */
 function inkExtent(pixels: Float32Array): { width: number; height: number } {
-  const xs: number[] = [], ys: number[] = [];
+  const xs: number[] = [],
+    ys: number[] = [];
   pixels.forEach((value, i) => {
-    if (value > 0) xs.push(i % 28), ys.push(Math.floor(i / 28));
+    if (value === 0) return;
+    xs.push(i % 28);
+    ys.push(Math.floor(i / 28));
   });
   return { width: Math.max(...xs) - Math.min(...xs) + 1, height: Math.max(...ys) - Math.min(...ys) + 1 };
 }
@@ -152,9 +157,16 @@ describe(preprocessImage.name, () => {
     const { images } = readMnistSplit(bundledMnistDir(), 't10k');
     for (const index of [0, 1, 2, 3, 4]) {
       const digit = images.pixels.subarray(index * 784, (index + 1) * 784);
-      const png = await sharp(Buffer.from(digit), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+      const png = await sharp(Buffer.from(digit), { raw: { width: 28, height: 28, channels: 1 } })
+        .png()
+        .toBuffer();
       const result = await sut(png);
-      expect(meanDifference(result.pixels, Float32Array.from(digit, (value) => value / 255))).toBeLessThan(0.05);
+      expect(
+        meanDifference(
+          result.pixels,
+          Float32Array.from(digit, (value) => value / 255),
+        ),
+      ).toBeLessThan(0.05);
     }
   });
 
@@ -166,7 +178,9 @@ describe(preprocessImage.name, () => {
   it('refuses image formats other than PNG, JPEG and WebP', async () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
     await expectRefused(sut(svg), 'INVALID_IMAGE', /SVG; only PNG, JPEG and WebP/);
-    const gif = await sharp({ create: { width: 10, height: 10, channels: 3, background: 'white' } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 10, height: 10, channels: 3, background: 'white' } })
+      .gif()
+      .toBuffer();
     await expectRefused(sut(gif), 'INVALID_IMAGE', /GIF/);
   });
 
@@ -177,7 +191,9 @@ describe(preprocessImage.name, () => {
 
   it('refuses an image larger than the dimension limits before decoding it', async () => {
     // 5000 × 5000 of one colour compresses to a few kilobytes: a small decompression bomb.
-    const bomb = await sharp({ create: { width: 5000, height: 5000, channels: 3, background: 'white' } }).png().toBuffer();
+    const bomb = await sharp({ create: { width: 5000, height: 5000, channels: 3, background: 'white' } })
+      .png()
+      .toBuffer();
     expect(bomb.length).toBeLessThan(100_000);
     await expectRefused(sut(bomb), 'IMAGE_TOO_LARGE', /5000×5000 pixels, larger than the 2048×2048/);
     await expectRefused(sut(await canvas(two()), { maxWidth: 300 }), 'IMAGE_TOO_LARGE', /400×400 pixels, larger than the 300×2048/);

@@ -1,0 +1,51 @@
+/**
+ * Keeps the on-screen canvas sharp and up to date: its backing store follows the displayed size ×
+ * devicePixelRatio (a phone's 3× screen gets 3× the pixels), strokes are redrawn at most once per
+ * animation frame, and the ink colour comes from CSS (`--ink`), so dark mode restyles the pen.
+ */
+import { onScopeDispose, watch, type Ref } from 'vue';
+import { CANVAS_SIZE, renderStrokes, type Stroke } from '../lib/strokes';
+
+/** Device pixels for a canvas shown `cssSize` CSS pixels wide; capped so a 4K zoom cannot ask for a huge bitmap. */
+export function backingStoreSize(cssSize: number, devicePixelRatio: number): number {
+  const size = Math.round((cssSize > 0 ? cssSize : CANVAS_SIZE) * (devicePixelRatio > 0 ? devicePixelRatio : 1));
+  return Math.min(Math.max(size, 1), 4 * CANVAS_SIZE);
+}
+
+export function useCanvasRenderer(canvas: Readonly<Ref<HTMLCanvasElement | null>>, strokes: Readonly<Ref<readonly Stroke[]>>, penWidth: number): void {
+  let frame: number | undefined;
+
+  function draw(): void {
+    frame = undefined;
+    const element = canvas.value;
+    const ctx = element?.getContext('2d');
+    if (!element || !ctx) return;
+    const size = backingStoreSize(element.getBoundingClientRect().width, window.devicePixelRatio);
+    if (element.width !== size) element.width = element.height = size;
+    const ink = getComputedStyle(element).getPropertyValue('--ink').trim() || '#000';
+    renderStrokes(ctx, strokes.value, { penWidth, ink, scale: size / CANVAS_SIZE, width: size, height: size });
+  }
+
+  function schedule(): void {
+    frame ??= requestAnimationFrame(draw);
+  }
+
+  watch([canvas, strokes], schedule, { immediate: true });
+
+  const resize = new ResizeObserver(schedule);
+  watch(canvas, (element, previous) => {
+    if (previous) resize.unobserve(previous);
+    if (element) resize.observe(element);
+  }, { immediate: true });
+  // Zoom and moving to another screen change devicePixelRatio; a colour-scheme change restyles the ink.
+  const darkMode = window.matchMedia('(prefers-color-scheme: dark)');
+  darkMode.addEventListener('change', schedule);
+  window.addEventListener('resize', schedule);
+
+  onScopeDispose(() => {
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    resize.disconnect();
+    darkMode.removeEventListener('change', schedule);
+    window.removeEventListener('resize', schedule);
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * "Wrong? It's a …": the person names the right digit and the drawing goes to the server as a
+ * labelled example (`feedback`, answered by an ack), which `train --feedback` learns from.
+ */
+import { computed, readonly, ref } from 'vue';
+import type { FeedbackAck } from '@live-digits/shared';
+import type { Drawing } from './useDrawing';
+import type { Recognizer } from './useRecognizer';
+import type { RecognitionSocket } from '../lib/socket';
+import type { Stroke } from '../lib/strokes';
+
+export type FeedbackState = 'idle' | 'sending' | 'sent' | 'failed';
+
+/** How long to wait for the server's ack before telling the person it did not arrive. */
+export const FEEDBACK_TIMEOUT_MS = 5000;
+
+export interface FeedbackOptions {
+  socket: Pick<RecognitionSocket, 'timeout' | 'connected'>;
+  drawing: Pick<Drawing, 'strokes' | 'onChange'>;
+  recognizer: Pick<Recognizer, 'prediction' | 'hasGuess' | 'isFinal'>;
+  encode: (strokes: readonly Stroke[]) => Promise<ArrayBuffer>;
+}
+
+export function useFeedback({ socket, drawing, recognizer, encode }: FeedbackOptions) {
+  const state = ref<FeedbackState>('idle');
+  const message = ref('');
+  /** The label sent for this drawing, once the server has stored it. */
+  const sentLabel = ref<number | null>(null);
+
+  // A changed drawing is a new question: forget the answer about the old one.
+  drawing.onChange(() => {
+    state.value = 'idle';
+    message.value = '';
+    sentLabel.value = null;
+  });
+
+  /** Offered once the pen is up and the model has answered about the finished drawing. */
+  const isOffered = computed(() => state.value !== 'idle' || (recognizer.hasGuess.value && recognizer.isFinal.value));
+  const canSend = computed(() => isOffered.value && recognizer.hasGuess.value && state.value !== 'sending' && state.value !== 'sent');
+
+  async function send(label: number): Promise<void> {
+    if (!canSend.value) return;
+    const predicted = recognizer.prediction.value?.digit ?? undefined;
+    state.value = 'sending';
+    message.value = '';
+    let ack: FeedbackAck;
+    try {
+      const image = await encode(drawing.strokes.value);
+      ack = await socket.timeout(FEEDBACK_TIMEOUT_MS).emitWithAck('feedback', { image, label, predicted });
+    } catch {
+      state.value = 'failed';
+      message.value = socket.connected ? 'The server did not answer; try again.' : 'Not connected; try again once live.';
+      return;
+    }
+    if (ack.ok) {
+      state.value = 'sent';
+      sentLabel.value = label;
+      message.value = `Thanks! Saved as a ${label} for the next training run.`;
+    } else {
+      state.value = 'failed';
+      message.value = ack.message;
+    }
+  }
+
+  return { state: readonly(state), message: readonly(message), sentLabel: readonly(sentLabel), isOffered, canSend, send };
+}

@@ -1,0 +1,99 @@
+/**
+ * A drawing is a list of strokes in canvas pixels (400×400, whatever size the canvas is shown at).
+ * The same rendering draws the screen and the frames the server sees, so what you see is what it reads.
+ */
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export type Stroke = readonly Point[];
+
+/** The drawing's own coordinate space: frames are this many pixels square. */
+export const CANVAS_SIZE = 400;
+
+/**
+ * MNIST digits are 20 px tall with strokes ~2–3 px wide; a 22 px round pen on a 400 px canvas keeps
+ * that ratio for a digit drawn at a natural size (about 60–80% of the canvas' height).
+ */
+export const PEN_WIDTH = 22;
+
+/** The subset of CanvasRenderingContext2D that drawing strokes needs (so tests can record calls). */
+export type StrokeContext = Pick<
+  CanvasRenderingContext2D,
+  | 'setTransform'
+  | 'clearRect'
+  | 'beginPath'
+  | 'moveTo'
+  | 'lineTo'
+  | 'quadraticCurveTo'
+  | 'arc'
+  | 'fill'
+  | 'stroke'
+  | 'lineWidth'
+  | 'lineCap'
+  | 'lineJoin'
+  | 'strokeStyle'
+  | 'fillStyle'
+>;
+
+export interface RenderOptions {
+  penWidth: number;
+  ink: string;
+  /** Backing-store pixels per drawing pixel: the displayed size × devicePixelRatio ÷ 400. */
+  scale: number;
+  /** Backing-store size, for clearing. */
+  width: number;
+  height: number;
+}
+
+/**
+ * Clears and draws every stroke with a round pen. Between sampled points the path runs as
+ * quadratic curves through the midpoints, which turns a jittery polyline into a smooth line
+ * without moving it away from where the pen actually went.
+ */
+export function renderStrokes(ctx: StrokeContext, strokes: readonly Stroke[], options: RenderOptions): void {
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, options.width, options.height);
+  ctx.setTransform(options.scale, 0, 0, options.scale, 0, 0);
+  ctx.lineWidth = options.penWidth;
+  ctx.lineCap = 'round';
+  ctx.lineJoin = 'round';
+  ctx.strokeStyle = options.ink;
+  ctx.fillStyle = options.ink;
+  for (const stroke of strokes) {
+    if (stroke.length === 0) continue;
+    ctx.beginPath();
+    if (stroke.length === 1) {
+      // A tap: not every browser draws the round cap of a zero-length line, so draw the dot itself.
+      ctx.arc(stroke[0].x, stroke[0].y, options.penWidth / 2, 0, 2 * Math.PI);
+      ctx.fill();
+      continue;
+    }
+    ctx.moveTo(stroke[0].x, stroke[0].y);
+    for (let i = 1; i < stroke.length - 1; i++) {
+      const control = stroke[i];
+      const next = stroke[i + 1];
+      ctx.quadraticCurveTo(control.x, control.y, (control.x + next.x) / 2, (control.y + next.y) / 2);
+    }
+    const last = stroke[stroke.length - 1];
+    ctx.lineTo(last.x, last.y);
+    ctx.stroke();
+  }
+}
+
+/** Pointer samples closer than this to the previous one (in drawing pixels) add nothing but noise. */
+export const MIN_POINT_DISTANCE = 0.75;
+
+/** `points` without those too close to the point before them (the first is compared with `from`). */
+export function thinPoints(from: Point | undefined, points: readonly Point[]): Point[] {
+  const kept: Point[] = [];
+  let previous = from;
+  for (const point of points) {
+    if (previous && Math.hypot(point.x - previous.x, point.y - previous.y) < MIN_POINT_DISTANCE) continue;
+    kept.push(point);
+    previous = point;
+  }
+  return kept;
+}

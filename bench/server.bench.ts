@@ -1,0 +1,274 @@
+/**
+ * `npm run bench:server` — the recognition server under load, measured from the outside: a real
+ * server process (exactly `main.ts`) and socket.io clients in this process, on loopback, each
+ * streaming 400×400 canvas drawings.
+ *
+ *   1 client   frame → prediction latency p50 / p95 / p99 (closed loop: next frame when answered)
+ *   1 client   POST /predict latency and requests/s (the Flask seed projects' API), for comparison
+ *   N clients  sustained predictions/s and latency percentiles until FRAMES frames are answered
+ *   server     RSS and tf tensor count (from /metrics) before and after those frames
+ *
+ * Every frame is `final: true`, so the debounce never holds one: what is measured is the server's
+ * pipeline (validation, preprocessing, micro-batched inference, the socket round trip). The
+ * clients run closed loops faster than a person draws, so the server runs with the per-socket rate
+ * limit lifted. Counts and durations are bounded; figures are printed and written to
+ * bench/results/server.json. Flags: --clients N (≤ 200) --frames N (≤ 100000) --seconds S (phase cap),
+ * --profile (the server writes a V8 CPU profile to bench/results/ when it exits).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { io, Socket } from 'socket.io-client';
+import type { ClientToServerEvents, PredictionPayload, ServerToClientEvents } from '@live-digits/shared';
+import { SOCKET_PATH } from '@live-digits/shared';
+import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/shared/drawn-digits/drawn-digits';
+import { bundledMnistDir, readMnistSplit } from '@live-digits/shared/mnist/mnist-files';
+import { initTensorFlow, tf } from '@live-digits/shared/tf/tf';
+import { saveModel } from '@live-digits/shared/tf/model-files';
+import { buildDigitNet } from '../training/src/model/digit-net';
+
+const ROOT = path.resolve(__dirname, '..');
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+function flag(name: string, fallback: number, max: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return Math.min(value, max);
+}
+
+const CLIENTS = flag('clients', 50, 200);
+const FRAMES = flag('frames', 10_000, 100_000);
+const PHASE_SECONDS = flag('seconds', 90, 600);
+const SINGLE_FRAMES = 2000;
+const HTTP_REQUESTS = 500;
+const WARM_UP_FRAMES = 300;
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function summary(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return { count: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN) };
+}
+
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+// —— the server process ——
+
+interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+}
+
+async function startServer(modelDir: string): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results')}`] : []),
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      path.join(ROOT, 'apps/server/src/main.ts'),
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+        NO_COLOR: '1',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        MODEL_DIR: modelDir,
+        MODEL_WATCH_MS: '0',
+        RATE_LIMIT_FPS: '1000000',
+        CLIENT_DIR: path.join(ROOT, '.bench-no-client'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const started = Date.now();
+  for (;;) {
+    const match = /Serving on (http:\/\/\S+)/.exec(output);
+    if (match) return { child, url: match[1] };
+    if (child.exitCode !== null || Date.now() - started > 60_000) throw new Error(`The server did not start:\n${output}`);
+    await sleep(50);
+  }
+}
+
+async function serverGauges(url: string): Promise<{ rssMb: number; tensors: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+  return { rssMb: Math.round((value('process_resident_memory_bytes') / 2 ** 20) * 10) / 10, tensors: value('live_digits_tf_tensors') };
+}
+
+// —— clients ——
+
+function connect(url: string): Promise<ClientSocket> {
+  const socket: ClientSocket = io(url, { path: SOCKET_PATH, transports: ['websocket'], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/** Sends `final` frames one after another on one socket until `keepGoing()` is false; records each round trip. */
+async function closedLoop(socket: ClientSocket, images: Buffer[], keepGoing: () => boolean, onAnswer: (ms: number, prediction: PredictionPayload) => void): Promise<void> {
+  let seq = 0;
+  while (keepGoing()) {
+    const image = images[seq % images.length];
+    const sent = performance.now();
+    const answer = await new Promise<PredictionPayload>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to frame ${seq} within 10 s`)), 10_000);
+      socket.once('prediction', (prediction) => {
+        clearTimeout(timer);
+        resolve(prediction);
+      });
+      socket.once('frame:error', (error) => {
+        clearTimeout(timer);
+        reject(new Error(`${error.code}: ${error.message}`));
+      });
+      socket.emit('frame', { seq: ++seq, image, final: true });
+    });
+    onAnswer(performance.now() - sent, answer);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function main(): Promise<void> {
+  let modelDir = path.join(ROOT, 'models/digit-net');
+  let modelNote = 'models/digit-net';
+  let scratch: string | undefined;
+  if (!existsSync(path.join(modelDir, 'model.json'))) {
+    // Same architecture, untrained: the timings are the same, the guesses are not.
+    scratch = await mkdtemp(path.join(tmpdir(), 'bench-server-'));
+    modelDir = scratch;
+    await initTensorFlow();
+    const model = buildDigitNet(1);
+    await saveModel(model, modelDir);
+    model.dispose();
+    await writeFile(path.join(modelDir, 'metadata.json'), JSON.stringify({ modelId: 'bench-untrained', testAccuracy: null }));
+    modelNote = 'untrained digit-net (models/digit-net not found)';
+  }
+  void tf; // the bench's own tfjs only builds the fallback model
+
+  const digits = generateDrawnDigits(readMnistSplit(bundledMnistDir(), 't10k'), 20, 1);
+  const images = await Promise.all(digits.map((digit) => renderDrawnDigit(digit)));
+  console.log(`Server benchmark: ${modelNote}; ${images.length} drawings of ${Math.round(images.reduce((s, b) => s + b.length, 0) / images.length)} bytes (400×400 PNG)`);
+
+  const server = await startServer(modelDir);
+  console.log(`server at ${server.url} (pid ${server.child.pid})`);
+  try {
+    // Warm-up, in the shapes the phases use: first calls allocate and JIT, batches of every size
+    // grow the wasm heap and the allocator's arenas to their working size. RSS growth after this
+    // is what traffic leaves behind.
+    const warm = await connect(server.url);
+    let warmed = 0;
+    await closedLoop(warm, images, () => warmed < WARM_UP_FRAMES, () => warmed++);
+    warm.disconnect();
+    const warmSockets = await Promise.all(Array.from({ length: CLIENTS }, () => connect(server.url)));
+    let warmIssued = 0;
+    await Promise.all(warmSockets.map((s) => closedLoop(s, images, () => warmIssued++ < WARM_UP_FRAMES * 10, () => undefined)));
+    warmSockets.forEach((s) => s.disconnect());
+    await sleep(500);
+    const before = await serverGauges(server.url);
+
+    // 1 client over Socket.IO.
+    const single: number[] = [];
+    const stages = { preprocessMs: [] as number[], inferenceMs: [] as number[], totalMs: [] as number[] };
+    const socket = await connect(server.url);
+    const singleDeadline = Date.now() + PHASE_SECONDS * 1000;
+    await closedLoop(socket, images, () => single.length < SINGLE_FRAMES && Date.now() < singleDeadline, (ms, p) => {
+      single.push(ms);
+      stages.preprocessMs.push(p.timings.preprocessMs);
+      stages.inferenceMs.push(p.timings.inferenceMs);
+      stages.totalMs.push(p.timings.totalMs);
+    });
+    socket.disconnect();
+    const oneClient = summary(single);
+    console.log(`\n1 client, ${oneClient.count} frames: p50 ${oneClient.p50} ms  p95 ${oneClient.p95} ms  p99 ${oneClient.p99} ms  (targets p50 ≤ 5, p99 ≤ 15)`);
+    console.log(
+      `  server-side medians: preprocess ${median(stages.preprocessMs).toFixed(2)} ms, inference (batching included) ${median(stages.inferenceMs).toFixed(2)} ms, total ${median(stages.totalMs).toFixed(2)} ms`,
+    );
+
+    // 1 client over HTTP, the seed projects' API.
+    const http: number[] = [];
+    const httpStarted = performance.now();
+    for (let i = 0; i < HTTP_REQUESTS; i++) {
+      const sent = performance.now();
+      const response = await fetch(`${server.url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ image: `data:image/png;base64,${images[i % images.length].toString('base64')}` }),
+      });
+      await response.json();
+      http.push(performance.now() - sent);
+    }
+    const httpSummary = { ...summary(http), perSecond: Math.round(HTTP_REQUESTS / ((performance.now() - httpStarted) / 1000)) };
+    console.log(`1 client, POST /predict × ${HTTP_REQUESTS}: p50 ${httpSummary.p50} ms  p99 ${httpSummary.p99} ms  ${httpSummary.perSecond} requests/s`);
+
+    // N clients, until FRAMES frames are answered (or the phase's time cap).
+    const sockets = await Promise.all(Array.from({ length: CLIENTS }, () => connect(server.url)));
+    const many: number[] = [];
+    const manyDeadline = Date.now() + PHASE_SECONDS * 1000;
+    let issued = 0;
+    const manyStarted = performance.now();
+    await Promise.all(
+      sockets.map((s) =>
+        closedLoop(
+          s,
+          images,
+          () => issued++ < FRAMES && Date.now() < manyDeadline,
+          (ms) => many.push(ms),
+        ),
+      ),
+    );
+    const seconds = (performance.now() - manyStarted) / 1000;
+    sockets.forEach((s) => s.disconnect());
+    const manyClients = { ...summary(many), seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(many.length / seconds) };
+    console.log(
+      `${CLIENTS} clients, ${manyClients.count} frames in ${manyClients.seconds} s: ${manyClients.perSecond} predictions/s  p50 ${manyClients.p50} ms  p95 ${manyClients.p95} ms  p99 ${manyClients.p99} ms  (targets ≥ 300/s, p99 ≤ 150)`,
+    );
+
+    await sleep(500);
+    const after = await serverGauges(server.url);
+    const framesSinceBefore = single.length + HTTP_REQUESTS + many.length;
+    console.log(
+      `server after ${framesSinceBefore} frames since warm-up: RSS ${before.rssMb} → ${after.rssMb} MB (${(after.rssMb - before.rssMb).toFixed(1)} MB; target < 30), tensors ${before.tensors} → ${after.tensors} (target unchanged)`,
+    );
+
+    const results = {
+      date: new Date().toISOString(),
+      model: modelNote,
+      node: process.version,
+      oneClient,
+      serverStagesMedianMs: { preprocess: median(stages.preprocessMs), inference: median(stages.inferenceMs), total: median(stages.totalMs) },
+      http: httpSummary,
+      manyClients: { clients: CLIENTS, ...manyClients },
+      memory: { frames: framesSinceBefore, before, after },
+    };
+    await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
+    await writeFile(path.join(ROOT, 'bench/results/server.json'), JSON.stringify(results, null, 2));
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
