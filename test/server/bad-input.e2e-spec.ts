@@ -9,7 +9,19 @@ import sharp from 'sharp';
 import type { FrameErrorPayload } from '@live-digits/shared';
 import { drawingPng, drawnDigits } from './support/drawings';
 import { saveThrowawayModel } from './support/model-fixtures';
-import { ClientSocket, connect, disconnectAll, exchange, nextEvent, record, sleep, startServer, TestServer, TRANSPORTS, within } from './support/test-server';
+import {
+  ClientSocket,
+  connect,
+  disconnectAll,
+  exchange,
+  nextEvent,
+  record,
+  sleep,
+  startServer,
+  TestServer,
+  TRANSPORTS,
+  within,
+} from './support/test-server';
 
 const MAX_IMAGE_BYTES = 300_000;
 
@@ -23,10 +35,18 @@ describe('bad frames', () => {
   beforeAll(async () => {
     modelDir = await mkdtemp(path.join(tmpdir(), 'e2e-bad-'));
     await saveThrowawayModel(modelDir, 5, 'throwaway-bad');
-    server = await startServer({ modelDir, maxImageBytes: MAX_IMAGE_BYTES, maxMessageBytes: 4 * MAX_IMAGE_BYTES, debounceMs: 0, maxWaitMs: 0 });
+    server = await startServer({
+      modelDir,
+      maxImageBytes: MAX_IMAGE_BYTES,
+      maxMessageBytes: 4 * MAX_IMAGE_BYTES,
+      debounceMs: 0,
+      maxWaitMs: 0,
+    });
     drawing = await drawingPng(drawnDigits(1, 21)[0]);
     // 6000×6000 pixels of one grey compress to a few kB: small on the wire, 36 megapixels decoded.
-    pixelBomb = await sharp({ create: { width: 6000, height: 6000, channels: 3, background: { r: 200, g: 200, b: 200 } } }).png({ compressionLevel: 9 }).toBuffer();
+    pixelBomb = await sharp({ create: { width: 6000, height: 6000, channels: 3, background: { r: 200, g: 200, b: 200 } } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     const probe = await connect(server.url, 'websocket');
     baseline = (await exchange(probe, { seq: 1, image: drawing, final: true })).prediction!.probabilities;
     probe.disconnect();
@@ -48,7 +68,8 @@ describe('bad frames', () => {
       while (running) {
         const { prediction, error } = await exchange(socket, { seq: ++seq, image: drawing, final: true }, 10_000);
         if (error) problems.push(`${error.code}: ${error.message}`);
-        else if (JSON.stringify(prediction!.probabilities) !== JSON.stringify(baseline)) problems.push(`seq ${seq}: different probabilities`);
+        else if (JSON.stringify(prediction!.probabilities) !== JSON.stringify(baseline))
+          problems.push(`seq ${seq}: different probabilities`);
         else answered++;
         await sleep(40);
       }

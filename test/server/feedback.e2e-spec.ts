@@ -28,7 +28,11 @@ describe('feedback', () => {
   });
 
   function sendFeedback(socket: ClientSocket, payload: unknown): Promise<FeedbackAck> {
-    return within(new Promise<FeedbackAck>((resolve) => socket.emit('feedback', payload as never, resolve)), 5000, 'waiting for the feedback ack');
+    return within(
+      new Promise<FeedbackAck>((resolve) => socket.emit('feedback', payload as never, resolve)),
+      5000,
+      'waiting for the feedback ack',
+    );
   }
 
   it('stores drawings from both transports and HTTP, and `train --feedback` reads them back', async () => {
@@ -43,7 +47,7 @@ describe('feedback', () => {
       body: JSON.stringify({ image: dataUrl(drawings[2]), label: 2 }),
     });
     expect(response.status).toBe(201);
-    acks.push(await response.json());
+    acks.push((await response.json()) as FeedbackAck);
 
     for (const ack of acks) expect(ack).toEqual({ ok: true, id: expect.stringMatching(/^\d{8}T\d{9}Z-[0-9a-f]{8}$/) });
     const files = await readdir(feedbackDir);
@@ -68,7 +72,11 @@ describe('feedback', () => {
   });
 
   it('answers bad HTTP feedback with 400 {code, message}', async () => {
-    const response = await fetch(`${server.url}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: 'AAAA', label: 'three' }) });
+    const response = await fetch(`${server.url}/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ image: 'AAAA', label: 'three' }),
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: 'INVALID_PAYLOAD' });
   });

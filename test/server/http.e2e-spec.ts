@@ -2,6 +2,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { PredictResponse } from '../../apps/server/src/recognition/predict.dto';
 import { blankCanvasPng, dataUrl, drawingPng, drawnDigits } from './support/drawings';
 import { saveThrowawayModel } from './support/model-fixtures';
 import { connect, disconnectAll, exchange, startServer, TestServer } from './support/test-server';
@@ -25,28 +26,29 @@ describe('HTTP API', () => {
 
   const post = (route: string, body: string, contentType = 'application/json') =>
     fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const json = async <T = PredictResponse>(response: Response): Promise<T> => (await response.json()) as T;
 
   describe('POST /predict', () => {
     it('answers the seed format {"image": "data:image/png;base64,…"} with digit, probabilities, confidence, empty', async () => {
       const response = await post('/predict', JSON.stringify({ image: dataUrl(drawing) }));
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = await json(response);
       expect(Object.keys(body).sort()).toEqual(['confidence', 'digit', 'empty', 'probabilities']);
       expect(body.empty).toBe(false);
       expect(body.probabilities).toHaveLength(10);
       expect(body.digit).toBe(body.probabilities.indexOf(Math.max(...body.probabilities)));
-      expect(body.confidence).toBe(body.probabilities[body.digit]);
+      expect(body.confidence).toBe(body.probabilities[body.digit!]);
     });
 
     it('gives the same answer as the socket, and takes bare base64 too', async () => {
       const socket = await connect(server.url, 'websocket');
       const { prediction } = await exchange(socket, { seq: 1, image: drawing, final: true });
-      const body = await (await post('/predict', JSON.stringify({ image: drawing.toString('base64') }))).json();
+      const body = await json(await post('/predict', JSON.stringify({ image: drawing.toString('base64') })));
       expect(body.probabilities).toEqual(prediction!.probabilities);
     });
 
     it('answers an empty canvas with empty: true and no digit', async () => {
-      const body = await (await post('/predict', JSON.stringify({ image: dataUrl(await blankCanvasPng()) }))).json();
+      const body = await json(await post('/predict', JSON.stringify({ image: dataUrl(await blankCanvasPng()) })));
       expect(body).toEqual({ digit: null, probabilities: new Array(10).fill(0), confidence: null, empty: true });
     });
 
@@ -55,8 +57,16 @@ describe('HTTP API', () => {
       ['a number for image', 'INVALID_PAYLOAD', () => JSON.stringify({ image: 42 })],
       ['an array body', 'INVALID_PAYLOAD', () => JSON.stringify([1, 2])],
       ['a body that is not JSON', 'INVALID_PAYLOAD', () => '{"image": '],
-      ['base64 of something that is not an image', 'INVALID_IMAGE', () => JSON.stringify({ image: Buffer.from('hello there').toString('base64') })],
-      ['an image over MAX_IMAGE_BYTES', 'IMAGE_TOO_LARGE', () => JSON.stringify({ image: Buffer.concat([drawing, Buffer.alloc(100_000)]).toString('base64') })],
+      [
+        'base64 of something that is not an image',
+        'INVALID_IMAGE',
+        () => JSON.stringify({ image: Buffer.from('hello there').toString('base64') }),
+      ],
+      [
+        'an image over MAX_IMAGE_BYTES',
+        'IMAGE_TOO_LARGE',
+        () => JSON.stringify({ image: Buffer.concat([drawing, Buffer.alloc(100_000)]).toString('base64') }),
+      ],
       ['a body over the request limit', 'IMAGE_TOO_LARGE', () => JSON.stringify({ image: 'A'.repeat(500_000) })],
     ])('answers %s with 400 {code: %s, message}', async (_what, code, body) => {
       const response = await post('/predict', body());
@@ -69,7 +79,12 @@ describe('HTTP API', () => {
   it('GET /health reports status, backend, model id and test accuracy, uptime', async () => {
     const response = await fetch(`${server.url}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', backend: 'wasm', model: { id: 'throwaway-http', testAccuracy: 0.25 }, uptimeS: expect.any(Number) });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      backend: 'wasm',
+      model: { id: 'throwaway-http', testAccuracy: 0.25 },
+      uptimeS: expect.any(Number),
+    });
   });
 
   it('GET /metrics speaks Prometheus text with the recognition metrics', async () => {
@@ -110,7 +125,7 @@ describe('HTTP API', () => {
     try {
       expect(await (await fetch(`${withClient.url}/`)).text()).toContain('built client');
       expect(await (await fetch(`${withClient.url}/assets/app.js`)).text()).toBe('console.log(1)');
-      expect((await (await fetch(`${withClient.url}/health`)).json()).status).toBe('ok');
+      expect((await json<{ status: string }>(await fetch(`${withClient.url}/health`))).status).toBe('ok');
       expect(await (await fetch(`${withClient.url}/socket.io/socket.io.js`)).text()).toContain('Socket.IO');
     } finally {
       await withClient.close();

@@ -27,7 +27,9 @@ describe('tensor memory under traffic', () => {
 
   it(`tf.memory().numTensors is equal before and after ${FRAMES} frames from ${CLIENTS} clients`, async () => {
     const images = [...(await Promise.all(drawnDigits(10, 99).map(drawingPng))), await blankCanvasPng()];
-    const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => connect(server.url, (i % 2 ? 'polling' : 'websocket') as Transport)));
+    const clients = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, i) => connect(server.url, (i % 2 ? 'polling' : 'websocket') as Transport)),
+    );
     await exchange(clients[0], { seq: 0, image: images[0], final: true });
     const before = tf.memory().numTensors;
 

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { HealthReport } from '../../apps/server/src/health/health.controller';
 import { drawingPng, drawnDigits } from './support/drawings';
 import { saveBrokenModel, saveThrowawayModel } from './support/model-fixtures';
 import { connect, disconnectAll, exchange, nextEvent, record, sleep, startServer, TestServer } from './support/test-server';
@@ -30,7 +31,9 @@ describe('model hot swap', () => {
     const announced = clients.map((socket) => nextEvent(socket, 'model', (m) => m.modelId === 'model-b', 10_000));
     await saveThrowawayModel(modelDir, 2, 'model-b', 0.2);
     for (const payload of await Promise.all(announced)) expect(payload).toEqual({ modelId: 'model-b', testAccuracy: 0.2 });
-    await expect(exchange(clients[0], { seq: 1, image: drawing, final: true })).resolves.toMatchObject({ prediction: { modelId: 'model-b' } });
+    await expect(exchange(clients[0], { seq: 1, image: drawing, final: true })).resolves.toMatchObject({
+      prediction: { modelId: 'model-b' },
+    });
   });
 
   // Jest's sandboxed `process` does not receive real signals, so these emit the event the signal
@@ -53,7 +56,7 @@ describe('model hot swap', () => {
     await sleep(400); // SIGHUP and several watcher polls
     expect(announcements).toEqual([]);
     await expect(exchange(socket, { seq: 2, image: drawing, final: true })).resolves.toMatchObject({ prediction: { modelId: current } });
-    const health = await (await fetch(`${server.url}/health`)).json();
-    expect(health.model.id).toBe(current);
+    const health = (await (await fetch(`${server.url}/health`)).json()) as HealthReport;
+    expect(health.model?.id).toBe(current);
   });
 });

@@ -27,7 +27,9 @@ function spawnServer(env: Record<string, string>): ServerProcess {
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -63,7 +65,11 @@ describe('the server process', () => {
     const server = spawnServer({ PORT: 'eighty', DEBOUNCE_MS: '-5', TFJS_BACKEND: 'gpu', MODEL_DIR: root });
     started.push(server);
     expect(await within(server.exited, 60_000, 'waiting for the exit')).toEqual({ code: 1, signal: null });
-    const line = server.output().split('\n').find((l) => l.includes('Invalid configuration')) ?? '';
+    const line =
+      server
+        .output()
+        .split('\n')
+        .find((l) => l.includes('Invalid configuration')) ?? '';
     for (const name of ['PORT', 'DEBOUNCE_MS', 'TFJS_BACKEND']) expect(line).toContain(name);
   }, 70_000);
 
@@ -98,6 +104,6 @@ describe('the server process', () => {
     expect(predictions.map((p) => [p.seq, p.modelId])).toEqual([[1, 'process-b']]);
     // Nest re-raises the signal once closed, so the exit status says "ended by SIGTERM", as for any well-behaved process.
     expect(await within(server.exited, 10_000, 'waiting for the exit')).toEqual({ code: null, signal: 'SIGTERM' });
-    expect(server.output()).toContain('Shutting down: finishing the frames of 1 socket(s)');
+    expect(server.output()).toContain('Shutting down on SIGTERM: 1 socket(s) open, finishing the frames of 1');
   }, 90_000);
 });

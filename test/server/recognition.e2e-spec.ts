@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { blankCanvasPng, drawingPng, drawnDigits, growingFrames } from './support/drawings';
 import { saveThrowawayModel } from './support/model-fixtures';
-import { connect, disconnectAll, exchange, nextEvent, record, sleep, startServer, TestServer, TRANSPORTS, within } from './support/test-server';
+import {
+  connect,
+  disconnectAll,
+  exchange,
+  nextEvent,
+  record,
+  sleep,
+  startServer,
+  TestServer,
+  TRANSPORTS,
+  within,
+} from './support/test-server';
 
 describe('recognition over Socket.IO (throwaway model)', () => {
   let modelDir: string;

@@ -5,6 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -234,7 +235,11 @@ export class TrainingService {
 
   private async assertWritable(dir: string): Promise<void> {
     try {
-      await mkdir(dir, { recursive: true });
+      // One level at a time: Node's recursive mkdir spins forever where a parent refuses
+      // children with ENOENT (as /proc does) instead of failing.
+      const missing: string[] = [];
+      for (let current = path.resolve(dir); !existsSync(current); current = path.dirname(current)) missing.unshift(current);
+      for (const folder of missing) await mkdir(folder);
       const probe = path.join(dir, `.write-test-${process.pid}`);
       await writeFile(probe, '');
       await rm(probe);

@@ -12,7 +12,10 @@ describe(readClientConfig.name, () => {
     expect(readClientConfig('', '300')).toEqual({ frameIntervalMs: 300 });
   });
 
-  it.each(['?interval=abc', '?interval=-5', '?interval=1', '?interval=999999', '?interval=1.5'])('ignores an unusable interval: %s', (search) => {
-    expect(readClientConfig(search)).toEqual({ frameIntervalMs: DEFAULT_FRAME_INTERVAL_MS });
-  });
+  it.each(['?interval=abc', '?interval=-5', '?interval=1', '?interval=999999', '?interval=1.5'])(
+    'ignores an unusable interval: %s',
+    (search) => {
+      expect(readClientConfig(search)).toEqual({ frameIntervalMs: DEFAULT_FRAME_INTERVAL_MS });
+    },
+  );
 });

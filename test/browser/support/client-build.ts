@@ -5,13 +5,14 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 const ROOT = path.resolve(__dirname, '../../..');
+const BUILD_PREFIX = 'live-digits-client-';
 const CLIENT = path.join(ROOT, 'apps/client');
 /** Everything the bundle is made from: the client (not its dist) and the socket contract it imports. */
 const SOURCES = [CLIENT, path.join(ROOT, 'libs/shared/src/index.ts'), path.join(ROOT, 'libs/shared/src/protocol')];
@@ -32,16 +33,21 @@ function sourceHash(): string {
 
 /** Builds the client (or reuses the build of identical sources) and returns the folder holding index.html. */
 export async function buildClient(): Promise<string> {
-  const outDir = path.join(tmpdir(), `live-digits-client-${sourceHash()}`);
+  const outDir = path.join(tmpdir(), `${BUILD_PREFIX}${sourceHash()}`);
   if (existsSync(path.join(outDir, 'index.html'))) return outDir;
   // Built beside and renamed into place, so a parallel run never sees half a build.
   const building = `${outDir}.${process.pid}`;
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js');
   try {
-    await promisify(execFile)(process.execPath, [vite, 'build', '--config', path.join(CLIENT, 'vite.config.mts'), '--outDir', building, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
-    });
+    await promisify(execFile)(
+      process.execPath,
+      [vite, 'build', '--config', path.join(CLIENT, 'vite.config.mts'), '--outDir', building, '--emptyOutDir', '--logLevel', 'warn'],
+      {
+        cwd: ROOT,
+        // Jest sets NODE_ENV=test, which would make Vite bundle Vue's development build.
+        env: { ...process.env, NODE_ENV: 'production', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+      },
+    );
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`vite build of apps/client failed:\n${stderr ?? ''}${stdout ?? ''}`);
@@ -49,5 +55,16 @@ export async function buildClient(): Promise<string> {
   await rename(building, outDir).catch(async () => {
     await rm(building, { recursive: true, force: true }); // another run got there first
   });
+  removeStaleBuilds(path.basename(outDir));
   return outDir;
+}
+
+/** Builds of older sources, left from earlier runs (kept for an hour in case a parallel run still serves one). */
+function removeStaleBuilds(current: string): void {
+  const anHourAgo = Date.now() - 3_600_000;
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(BUILD_PREFIX) || name === current) continue;
+    const folder = path.join(tmpdir(), name);
+    if ((statSync(folder, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < anHourAgo) rmSync(folder, { recursive: true, force: true });
+  }
 }

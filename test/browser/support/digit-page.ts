@@ -55,14 +55,20 @@ export class DigitPage {
     this.touch ??= await this.page.context().newCDPSession(this.page);
     const at = await this.toViewport();
     const send = (type: 'touchStart' | 'touchMove' | 'touchEnd', point?: Point) =>
-      this.touch!.send('Input.dispatchTouchEvent', { type, touchPoints: point ? [{ ...point, id: 1, radiusX: 4, radiusY: 4, force: 1 }] : [] });
+      this.touch!.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: point ? [{ ...point, id: 1, radiusX: 4, radiusY: 4, force: 1 }] : [],
+      });
     for (const stroke of strokes) {
       await send('touchStart', at(stroke[0]));
       for (let i = 1; i < stroke.length; i++) {
         const steps = Math.max(1, Math.ceil(distance(stroke[i - 1], stroke[i]) / SAMPLE_SPACING));
         for (let s = 1; s <= steps; s++) {
           const t = s / steps;
-          await send('touchMove', at({ x: stroke[i - 1].x + (stroke[i].x - stroke[i - 1].x) * t, y: stroke[i - 1].y + (stroke[i].y - stroke[i - 1].y) * t }));
+          await send(
+            'touchMove',
+            at({ x: stroke[i - 1].x + (stroke[i].x - stroke[i - 1].x) * t, y: stroke[i - 1].y + (stroke[i].y - stroke[i - 1].y) * t }),
+          );
         }
       }
       await send('touchEnd');
@@ -78,7 +84,9 @@ export class DigitPage {
   async shownGuess(): Promise<ShownGuess> {
     return this.page.evaluate(() => {
       const guess = document.querySelector<HTMLElement>('[data-testid="top-guess"]')!;
-      const probabilities = Array.from({ length: 10 }, (_, d) => Number(document.querySelector(`[data-testid="prob-${d}"]`)!.getAttribute('data-value')));
+      const probabilities = Array.from({ length: 10 }, (_, d) =>
+        Number(document.querySelector(`[data-testid="prob-${d}"]`)!.getAttribute('data-value')),
+      );
       return { text: guess.textContent ?? '', seq: Number(guess.dataset.seq), probabilities };
     });
   }

@@ -40,7 +40,9 @@ export async function growingFrames(digit: DrawnDigit, count: number): Promise<B
 
 /** An untouched 400×400 canvas (transparent, as the browser's default). */
 export function blankCanvasPng(): Promise<Buffer> {
-  return sharp({ create: { width: 400, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+  return sharp({ create: { width: 400, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    .png()
+    .toBuffer();
 }
 
 export function dataUrl(png: Buffer): string {

@@ -11,7 +11,12 @@ export interface ThrowawayModel {
 }
 
 /** Saves `buildDigitNet(seed)` and a hand-made metadata.json into `dir`. */
-export async function saveThrowawayModel(dir: string, seed = 1, modelId = `throwaway-${seed}`, testAccuracy: number | null = null): Promise<ThrowawayModel> {
+export async function saveThrowawayModel(
+  dir: string,
+  seed = 1,
+  modelId = `throwaway-${seed}`,
+  testAccuracy: number | null = null,
+): Promise<ThrowawayModel> {
   await initTensorFlow();
   const model = buildDigitNet(seed);
   try {

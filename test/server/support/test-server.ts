@@ -22,7 +22,14 @@ export interface TestServer {
 
 /** Defaults for tests: loopback, port 0, no model watching, no client build; override what a test is about. */
 export async function startServer(overrides: Partial<AppConfig>): Promise<TestServer> {
-  const config: AppConfig = { ...loadConfig({}), host: '127.0.0.1', port: 0, modelWatchMs: 0, clientDir: '/nonexistent-client', ...overrides };
+  const config: AppConfig = {
+    ...loadConfig({}),
+    host: '127.0.0.1',
+    port: 0,
+    modelWatchMs: 0,
+    clientDir: '/nonexistent-client',
+    ...overrides,
+  };
   const app = await createApp(config, { logger: process.env.TEST_SERVER_LOGS ? undefined : ['error'] });
   await app.listen(config.port, config.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -32,8 +39,20 @@ export async function startServer(overrides: Partial<AppConfig>): Promise<TestSe
 const sockets = new Set<ClientSocket>();
 
 /** A connected client on one transport only (no upgrade), so each transport is really exercised. */
-export function connect(url: string, transport: Transport, beforeConnect: (socket: ClientSocket) => void = () => undefined, timeoutMs = 5000): Promise<ClientSocket> {
-  const socket: ClientSocket = io(url, { path: SOCKET_PATH, transports: [transport], upgrade: false, reconnection: false, forceNew: true, autoConnect: false });
+export function connect(
+  url: string,
+  transport: Transport,
+  beforeConnect: (socket: ClientSocket) => void = () => undefined,
+  timeoutMs = 5000,
+): Promise<ClientSocket> {
+  const socket: ClientSocket = io(url, {
+    path: SOCKET_PATH,
+    transports: [transport],
+    upgrade: false,
+    reconnection: false,
+    forceNew: true,
+    autoConnect: false,
+  });
   sockets.add(socket);
   beforeConnect(socket);
   socket.connect();

@@ -40,7 +40,7 @@ function curves(metadata: ModelMetadata, left: number, top: number, width: numbe
     polyline(history.map((h) => [x(h.epoch), yLoss(h.loss)]), '#c0392b'),
     polyline(history.map((h) => [x(h.epoch), yAccuracy(h.accuracy)]), '#2471a3', true),
     polyline(history.map((h) => [x(h.epoch), yAccuracy(h.validationAccuracy)]), '#2471a3'),
-    ...history.filter((h) => h.best).map((h) => `<circle cx="${x(h.epoch)}" cy="${yAccuracy(h.validationAccuracy)}" r="4" fill="#2471a3"/>`),
+    ...history.filter((h) => h.epoch === metadata.bestEpoch).map((h) => `<circle cx="${x(h.epoch)}" cy="${yAccuracy(h.validationAccuracy)}" r="4" fill="#2471a3"/>`),
     `<text x="${left}" y="${top + height + 56}" font-size="12"><tspan fill="#c0392b">— training loss</tspan>  <tspan fill="#2471a3">- - training accuracy (augmented)  — validation accuracy  ● best epoch ${metadata.bestEpoch}</tspan></text>`,
   ].join('\n');
 }

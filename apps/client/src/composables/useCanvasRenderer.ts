@@ -12,7 +12,11 @@ export function backingStoreSize(cssSize: number, devicePixelRatio: number): num
   return Math.min(Math.max(size, 1), 4 * CANVAS_SIZE);
 }
 
-export function useCanvasRenderer(canvas: Readonly<Ref<HTMLCanvasElement | null>>, strokes: Readonly<Ref<readonly Stroke[]>>, penWidth: number): void {
+export function useCanvasRenderer(
+  canvas: Readonly<Ref<HTMLCanvasElement | null>>,
+  strokes: Readonly<Ref<readonly Stroke[]>>,
+  penWidth: number,
+): void {
   let frame: number | undefined;
 
   function draw(): void {
@@ -33,10 +37,14 @@ export function useCanvasRenderer(canvas: Readonly<Ref<HTMLCanvasElement | null>
   watch([canvas, strokes], schedule, { immediate: true });
 
   const resize = new ResizeObserver(schedule);
-  watch(canvas, (element, previous) => {
-    if (previous) resize.unobserve(previous);
-    if (element) resize.observe(element);
-  }, { immediate: true });
+  watch(
+    canvas,
+    (element, previous) => {
+      if (previous) resize.unobserve(previous);
+      if (element) resize.observe(element);
+    },
+    { immediate: true },
+  );
   // Zoom and moving to another screen change devicePixelRatio; a colour-scheme change restyles the ink.
   const darkMode = window.matchMedia('(prefers-color-scheme: dark)');
   darkMode.addEventListener('change', schedule);

@@ -20,11 +20,20 @@ describe(useDrawing.name, () => {
     const { sut, changes } = drawingWithLog();
 
     sut.begin(1, { x: 10, y: 10 });
-    sut.extend(1, [{ x: 20, y: 10 }, { x: 30, y: 12 }]);
+    sut.extend(1, [
+      { x: 20, y: 10 },
+      { x: 30, y: 12 },
+    ]);
     expect(sut.isDrawing.value).toBe(true);
     sut.end(1);
 
-    expect(sut.strokes.value).toEqual([[{ x: 10, y: 10 }, { x: 20, y: 10 }, { x: 30, y: 12 }]]);
+    expect(sut.strokes.value).toEqual([
+      [
+        { x: 10, y: 10 },
+        { x: 20, y: 10 },
+        { x: 30, y: 12 },
+      ],
+    ]);
     expect(sut.isDrawing.value).toBe(false);
     expect(sut.isEmpty.value).toBe(false);
     expect(changes).toEqual(['grow', 'grow', 'finish']);

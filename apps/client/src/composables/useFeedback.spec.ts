@@ -9,7 +9,15 @@ const PNG = new Uint8Array([137, 80, 78, 71]).buffer;
 
 function prediction(seq: number, digit: number): PredictionPayload {
   const probabilities = Array.from({ length: 10 }, (_, d) => (d === digit ? 0.9 : 0.1 / 9));
-  return { seq, empty: false, digit, confidence: 0.9, probabilities, timings: { queueMs: 0, preprocessMs: 1, inferenceMs: 1, totalMs: 2 }, modelId: 'm' };
+  return {
+    seq,
+    empty: false,
+    digit,
+    confidence: 0.9,
+    probabilities,
+    timings: { queueMs: 0, preprocessMs: 1, inferenceMs: 1, totalMs: 2 },
+    modelId: 'm',
+  };
 }
 
 /** A drawing of one stroke, finished; `answer(digit)` plays the server's final prediction. */

@@ -4,11 +4,25 @@ import { samplesOf, toCanvasPoint, usePointerInput, type PointerInput, type Poin
 /** A canvas shown at 200×200 CSS pixels, 10 px from the viewport's corner. */
 function surface(): PointerSurface & { captured: number[] } {
   const captured: number[] = [];
-  return { captured, getBoundingClientRect: () => ({ left: 10, top: 10, width: 200, height: 200 }), setPointerCapture: (id) => captured.push(id) };
+  return {
+    captured,
+    getBoundingClientRect: () => ({ left: 10, top: 10, width: 200, height: 200 }),
+    setPointerCapture: (id) => captured.push(id),
+  };
 }
 
-function pointerEvent(target: PointerSurface, init: Partial<PointerInput> & { clientX: number; clientY: number }): PointerInput & { prevented: boolean } {
-  const event = { pointerId: 1, button: 0, currentTarget: target, prevented: false, preventDefault: () => (event.prevented = true), ...init };
+function pointerEvent(
+  target: PointerSurface,
+  init: Partial<PointerInput> & { clientX: number; clientY: number },
+): PointerInput & { prevented: boolean } {
+  const event = {
+    pointerId: 1,
+    button: 0,
+    currentTarget: target,
+    prevented: false,
+    preventDefault: () => (event.prevented = true),
+    ...init,
+  };
   return event;
 }
 
@@ -21,11 +35,16 @@ describe(toCanvasPoint.name, () => {
 
 describe(samplesOf.name, () => {
   it('uses the coalesced samples when the browser has them, else the event', () => {
-    const samples = [{ clientX: 1, clientY: 1 }, { clientX: 2, clientY: 2 }];
+    const samples = [
+      { clientX: 1, clientY: 1 },
+      { clientX: 2, clientY: 2 },
+    ];
     const target = surface();
 
     expect(samplesOf(pointerEvent(target, { clientX: 2, clientY: 2, getCoalescedEvents: () => samples }))).toBe(samples);
-    expect(samplesOf(pointerEvent(target, { clientX: 2, clientY: 2, getCoalescedEvents: () => [] }))).toEqual([expect.objectContaining({ clientX: 2 })]);
+    expect(samplesOf(pointerEvent(target, { clientX: 2, clientY: 2, getCoalescedEvents: () => [] }))).toEqual([
+      expect.objectContaining({ clientX: 2 }),
+    ]);
     expect(samplesOf(pointerEvent(target, { clientX: 3, clientY: 3 }))).toEqual([expect.objectContaining({ clientX: 3 })]);
   });
 });
@@ -38,10 +57,25 @@ describe(usePointerInput.name, () => {
 
     const down = pointerEvent(canvas, { clientX: 10, clientY: 10 });
     sut.down(down);
-    sut.move(pointerEvent(canvas, { clientX: 30, clientY: 10, getCoalescedEvents: () => [{ clientX: 20, clientY: 10 }, { clientX: 30, clientY: 10 }] }));
+    sut.move(
+      pointerEvent(canvas, {
+        clientX: 30,
+        clientY: 10,
+        getCoalescedEvents: () => [
+          { clientX: 20, clientY: 10 },
+          { clientX: 30, clientY: 10 },
+        ],
+      }),
+    );
     sut.up(pointerEvent(canvas, { clientX: 30, clientY: 10 }));
 
-    expect(drawing.strokes.value).toEqual([[{ x: 0, y: 0 }, { x: 20, y: 0 }, { x: 40, y: 0 }]]);
+    expect(drawing.strokes.value).toEqual([
+      [
+        { x: 0, y: 0 },
+        { x: 20, y: 0 },
+        { x: 40, y: 0 },
+      ],
+    ]);
     expect(drawing.isDrawing.value).toBe(false);
     expect(canvas.captured).toEqual([1]);
     expect(down.prevented).toBe(true);
@@ -76,7 +110,12 @@ describe(usePointerInput.name, () => {
   it('keeps the stroke when capture cannot be set (the pointer is already up)', () => {
     const drawing = useDrawing();
     const sut = usePointerInput(drawing);
-    const canvas = { ...surface(), setPointerCapture: () => { throw new Error('InvalidPointerId'); } };
+    const canvas = {
+      ...surface(),
+      setPointerCapture: () => {
+        throw new Error('InvalidPointerId');
+      },
+    };
 
     sut.down(pointerEvent(canvas, { clientX: 50, clientY: 50 }));
 

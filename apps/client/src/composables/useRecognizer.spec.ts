@@ -29,7 +29,9 @@ function setup(encode = encodeCounts) {
   const socket = new FakeSocket();
   socket.connectionOpens();
   const drawing = useDrawing();
-  const { result: sut, stop } = inScope(() => useRecognizer({ socket: socket.asSocket(), drawing, encode, intervalMs: INTERVAL, now: () => Date.now() }));
+  const { result: sut, stop } = inScope(() =>
+    useRecognizer({ socket: socket.asSocket(), drawing, encode, intervalMs: INTERVAL, now: () => Date.now() }),
+  );
   return { sut, stop, socket, drawing };
 }
 
@@ -196,7 +198,8 @@ describe(useRecognizer.name, () => {
   });
 
   it('drops a frame whose encoding finished after a newer frame went out', async () => {
-    const slowFirst = jest.fn<Promise<ArrayBuffer>, [readonly Stroke[]]>()
+    const slowFirst = jest
+      .fn<Promise<ArrayBuffer>, [readonly Stroke[]]>()
       .mockImplementationOnce(() => new Promise((resolve) => setTimeout(() => resolve(new ArrayBuffer(1)), 50)))
       .mockImplementation(async () => new ArrayBuffer(2));
     const { socket, drawing } = setup(slowFirst);

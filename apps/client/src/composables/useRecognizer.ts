@@ -25,7 +25,13 @@ export interface RecognizerOptions {
   now?: () => number;
 }
 
-export function useRecognizer({ socket, drawing, encode, intervalMs = DEFAULT_FRAME_INTERVAL_MS, now = () => performance.now() }: RecognizerOptions) {
+export function useRecognizer({
+  socket,
+  drawing,
+  encode,
+  intervalMs = DEFAULT_FRAME_INTERVAL_MS,
+  now = () => performance.now(),
+}: RecognizerOptions) {
   const prediction = shallowRef<PredictionPayload | null>(null);
   /**
    * Whether the prediction shown answers the drawing exactly as it is now, finished (pen up):
@@ -140,7 +146,6 @@ export function useRecognizer({ socket, drawing, encode, intervalMs = DEFAULT_FR
     frameError: shallowReadonly(frameError),
     /** The Predict button: the current drawing, answered at once. */
     predict: () => send(true),
-    dismissError: () => showError(null),
     /** The seq of the prediction shown (0 = none yet), for the page's test hooks. */
     shownSeq: computed(() => prediction.value?.seq ?? 0),
   };

@@ -2,7 +2,16 @@ import { inScope } from '../testing/scope';
 import { handleShortcut, useShortcuts, type KeyInput } from './useShortcuts';
 
 function key(init: Partial<KeyInput> & { key: string }): KeyInput & { prevented: boolean } {
-  const event = { ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, defaultPrevented: false, prevented: false, preventDefault: () => (event.prevented = true), ...init };
+  const event = {
+    ctrlKey: false,
+    metaKey: false,
+    shiftKey: false,
+    altKey: false,
+    defaultPrevented: false,
+    prevented: false,
+    preventDefault: () => (event.prevented = true),
+    ...init,
+  };
   return event;
 }
 
@@ -29,17 +38,19 @@ describe(handleShortcut.name, () => {
     expect(event.prevented).toBe(true);
   });
 
-  it.each([key({ key: 'z' }), key({ key: 'Z', ctrlKey: true, shiftKey: true }), key({ key: 'Escape', defaultPrevented: true }), key({ key: 'Escape', isComposing: true })])(
-    'leaves other keys alone: %o',
-    (event) => {
-      const sut = actions();
+  it.each([
+    key({ key: 'z' }),
+    key({ key: 'Z', ctrlKey: true, shiftKey: true }),
+    key({ key: 'Escape', defaultPrevented: true }),
+    key({ key: 'Escape', isComposing: true }),
+  ])('leaves other keys alone: %o', (event) => {
+    const sut = actions();
 
-      expect(handleShortcut(event, sut)).toBe(false);
+    expect(handleShortcut(event, sut)).toBe(false);
 
-      expect(sut.clear).not.toHaveBeenCalled();
-      expect(sut.undo).not.toHaveBeenCalled();
-    },
-  );
+    expect(sut.clear).not.toHaveBeenCalled();
+    expect(sut.undo).not.toHaveBeenCalled();
+  });
 });
 
 describe(useShortcuts.name, () => {

@@ -13,7 +13,10 @@ export function createPngEncoder(penWidth: number): (strokes: readonly Stroke[])
     renderStrokes(ctx, strokes, { penWidth, ink: '#000', scale: 1, width: CANVAS_SIZE, height: CANVAS_SIZE });
     // toBlob copies the bitmap now, so the canvas is free for the next frame straight away.
     return new Promise((resolve, reject) =>
-      canvas.toBlob((blob) => (blob ? blob.arrayBuffer().then(resolve, reject) : reject(new Error('The drawing could not be encoded.'))), 'image/png'),
+      canvas.toBlob(
+        (blob) => (blob ? blob.arrayBuffer().then(resolve, reject) : reject(new Error('The drawing could not be encoded.'))),
+        'image/png',
+      ),
     );
   };
 }

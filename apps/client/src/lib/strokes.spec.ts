@@ -4,7 +4,10 @@ import { MIN_POINT_DISTANCE, renderStrokes, thinPoints, type StrokeContext } fro
 function recordingContext(): { ctx: StrokeContext; calls: string[] } {
   const calls: string[] = [];
   const ctx = new Proxy({} as Record<string, unknown>, {
-    get: (_, name: string) => (...args: unknown[]) => calls.push(`${name}(${args.join(',')})`),
+    get:
+      (_, name: string) =>
+      (...args: unknown[]) =>
+        calls.push(`${name}(${args.join(',')})`),
     set: (_, name: string, value) => {
       calls.push(`${name}=${value}`);
       return true;
@@ -36,9 +39,27 @@ describe(renderStrokes.name, () => {
   it('smooths a stroke with quadratic curves through the midpoints of its samples', () => {
     const { ctx, calls } = recordingContext();
 
-    renderStrokes(ctx, [[{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 10, y: 10 }, { x: 20, y: 10 }]], options);
+    renderStrokes(
+      ctx,
+      [
+        [
+          { x: 0, y: 0 },
+          { x: 10, y: 0 },
+          { x: 10, y: 10 },
+          { x: 20, y: 10 },
+        ],
+      ],
+      options,
+    );
 
-    expect(calls.slice(8)).toEqual(['beginPath()', 'moveTo(0,0)', 'quadraticCurveTo(10,0,10,5)', 'quadraticCurveTo(10,10,15,10)', 'lineTo(20,10)', 'stroke()']);
+    expect(calls.slice(8)).toEqual([
+      'beginPath()',
+      'moveTo(0,0)',
+      'quadraticCurveTo(10,0,10,5)',
+      'quadraticCurveTo(10,10,15,10)',
+      'lineTo(20,10)',
+      'stroke()',
+    ]);
   });
 
   it('draws a tap as a dot the size of the pen', () => {
@@ -54,9 +75,17 @@ describe(thinPoints.name, () => {
   it('drops samples closer than the minimum distance to the point kept before them', () => {
     const near = MIN_POINT_DISTANCE / 2;
 
-    const sut = thinPoints({ x: 0, y: 0 }, [{ x: near, y: 0 }, { x: 2, y: 0 }, { x: 2, y: near }, { x: 2, y: 3 }]);
+    const sut = thinPoints({ x: 0, y: 0 }, [
+      { x: near, y: 0 },
+      { x: 2, y: 0 },
+      { x: 2, y: near },
+      { x: 2, y: 3 },
+    ]);
 
-    expect(sut).toEqual([{ x: 2, y: 0 }, { x: 2, y: 3 }]);
+    expect(sut).toEqual([
+      { x: 2, y: 0 },
+      { x: 2, y: 3 },
+    ]);
   });
 
   it('keeps the first sample of a stroke', () => {

@@ -10,6 +10,10 @@ export class ClientErrorFilter implements ExceptionFilter<ClientError> {
 
   catch(error: ClientError, host: ArgumentsHost): void {
     this.metrics.errors.inc({ code: error.code });
-    host.switchToHttp().getResponse<HttpResponse>().status(HTTP_STATUS_BY_CODE[error.code]).json({ code: error.code, message: error.message });
+    host
+      .switchToHttp()
+      .getResponse<HttpResponse>()
+      .status(HTTP_STATUS_BY_CODE[error.code])
+      .json({ code: error.code, message: error.message });
   }
 }

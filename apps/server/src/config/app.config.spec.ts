@@ -13,7 +13,7 @@ describe('loadConfig', () => {
       maxWaitMs: 200,
       batchWindowMs: 2,
       batchMaxSize: 32,
-      maxImageBytes: 1024 * 1024,
+      maxImageBytes: 1_000_000,
       maxImageSide: 2048,
       rateLimitFps: 30,
       feedbackDir: path.resolve('/srv/live-digits/data/feedback'),
@@ -72,6 +72,8 @@ describe('loadConfig', () => {
   });
 
   it('refuses a maximum wait shorter than the debounce', () => {
-    expect(() => loadConfig({ DEBOUNCE_MS: '100', MAX_WAIT_MS: '50' })).toThrow(/MAX_WAIT_MS \(50\) must not be smaller than DEBOUNCE_MS \(100\)/);
+    expect(() => loadConfig({ DEBOUNCE_MS: '100', MAX_WAIT_MS: '50' })).toThrow(
+      /MAX_WAIT_MS \(50\) must not be smaller than DEBOUNCE_MS \(100\)/,
+    );
   });
 });

@@ -78,7 +78,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   const host = read('HOST') ?? '0.0.0.0';
   if (/\s/.test(host)) problems.push(`HOST must be a host name or address (got "${host}")`);
 
-  const maxImageBytes = integer('MAX_IMAGE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024);
+  const maxImageBytes = integer('MAX_IMAGE_BYTES', 1_000_000, 1024, 64_000_000);
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host,
@@ -116,8 +116,12 @@ const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 function parseOrigins(raw: string | undefined, problems: string[]): string[] | true {
   if (raw === undefined) return DEFAULT_CORS_ORIGINS;
   if (raw === '*') return true;
-  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   const bad = origins.filter((origin) => !/^https?:\/\/[^/\s]+$/.test(origin));
-  if (bad.length) problems.push(`CORS_ORIGINS must be * or a comma-separated list of origins like http://localhost:5173 (bad: ${bad.join(', ')})`);
+  if (bad.length)
+    problems.push(`CORS_ORIGINS must be * or a comma-separated list of origins like http://localhost:5173 (bad: ${bad.join(', ')})`);
   return origins;
 }

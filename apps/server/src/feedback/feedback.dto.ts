@@ -7,14 +7,14 @@ export class FeedbackDto implements FeedbackPayload {
   @IsImagePayload()
   image!: ImagePayload;
 
-  @IsInt({ message: 'label must be a whole number from 0 to 9' })
-  @Min(0, { message: 'label must be a whole number from 0 to 9' })
   @Max(9, { message: 'label must be a whole number from 0 to 9' })
+  @Min(0, { message: 'label must be a whole number from 0 to 9' })
+  @IsInt({ message: 'label must be a whole number from 0 to 9' })
   label!: number;
 
-  @IsOptional()
-  @IsInt({ message: 'predicted must be a whole number from 0 to 9' })
-  @Min(0, { message: 'predicted must be a whole number from 0 to 9' })
   @Max(9, { message: 'predicted must be a whole number from 0 to 9' })
+  @Min(0, { message: 'predicted must be a whole number from 0 to 9' })
+  @IsInt({ message: 'predicted must be a whole number from 0 to 9' })
+  @IsOptional()
   predicted?: number;
 }

@@ -46,7 +46,9 @@ export class FeedbackService implements OnModuleInit, BeforeApplicationShutdown 
     if (image28.empty) throw new ClientError('INVALID_IMAGE', 'The drawing is empty; draw the digit before sending it as feedback.');
     const png = bytes.subarray(0, 8).equals(PNG_SIGNATURE)
       ? bytes
-      : await sharp(bytes, { limitInputPixels: this.config.maxImageSide * this.config.maxImageSide }).png().toBuffer();
+      : await sharp(bytes, { limitInputPixels: this.config.maxImageSide * this.config.maxImageSide })
+          .png()
+          .toBuffer();
 
     const id = newFeedbackId();
     const write = this.writes.then(() => this.write(id, png, label, predicted));

@@ -58,7 +58,10 @@ export class FrameStreamService implements BeforeApplicationShutdown {
     if (!session) throw new ClientError('INVALID_PAYLOAD', 'This connection is closing; reconnect to send frames.');
     const result = session.debouncer.push({ ...frame, receivedAt });
     if (result === 'stale') {
-      throw new ClientError('INVALID_PAYLOAD', `Frame seq ${frame.seq} is not higher than a seq this connection already sent; seq must increase.`);
+      throw new ClientError(
+        'INVALID_PAYLOAD',
+        `Frame seq ${frame.seq} is not higher than a seq this connection already sent; seq must increase.`,
+      );
     }
     this.metrics.framesReceived.inc();
   }
@@ -73,12 +76,14 @@ export class FrameStreamService implements BeforeApplicationShutdown {
   }
 
   /** SIGTERM: stop listening for new connections, refuse new frames, answer the queued ones, then let Nest close the sockets. */
-  async beforeApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.closing = true;
     this.httpAdapterHost.httpAdapter?.getHttpServer()?.close();
     const busy = [...this.sessions.values()].filter((session) => !session.debouncer.isIdle);
+    this.logger.log(
+      `Shutting down${signal ? ` on ${signal}` : ''}: ${this.sessions.size} socket(s) open, finishing the frames of ${busy.length}`,
+    );
     if (!busy.length) return;
-    this.logger.log(`Shutting down: finishing the frames of ${busy.length} socket(s)`);
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.config.shutdownGraceMs)));
     await Promise.race([Promise.all(busy.map((session) => session.debouncer.drain())), grace]);
@@ -87,7 +92,11 @@ export class FrameStreamService implements BeforeApplicationShutdown {
 
   private async process(frame: QueuedFrame, sink: FrameSink, socketId: string): Promise<void> {
     try {
-      const recognition = await this.recognition.recognize(frame.image, { receivedAt: frame.receivedAt, preview: frame.preview === true, transport: 'socket' });
+      const recognition = await this.recognition.recognize(frame.image, {
+        receivedAt: frame.receivedAt,
+        preview: frame.preview === true,
+        transport: 'socket',
+      });
       sink.prediction({ seq: frame.seq, ...recognition });
     } catch (error) {
       const clientError = asClientError(error, this.logger, `recognising frame ${frame.seq} of socket ${socketId}`);

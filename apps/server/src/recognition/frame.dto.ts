@@ -4,9 +4,10 @@ import { IsImagePayload } from '../common/validation';
 
 /** The `frame` event's payload as validated at the gateway; its shape is the shared contract's. */
 export class FrameDto implements FramePayload {
-  @IsInt({ message: 'seq must be a whole number' })
+  // Checked bottom-up, first failure reported: the type before the bounds.
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'seq must be at most 2^53 - 1' })
   @Min(0, { message: 'seq must be 0 or more' })
-  @Max(Number.MAX_SAFE_INTEGER, { message: 'seq must be a safe integer' })
+  @IsInt({ message: 'seq must be a whole number' })
   seq!: number;
 
   @IsImagePayload()

@@ -66,7 +66,8 @@ describe(ModelService.name, () => {
     expect(values.find((v) => v.metricName?.endsWith('_count'))?.value).toBe(2);
     expect(values.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(40);
     // Same image, same model, whichever batch it ran in.
-    for (const { probabilities } of answers) for (let d = 0; d < 10; d++) expect(probabilities[d]).toBeCloseTo(answers[0].probabilities[d], 5);
+    for (const { probabilities } of answers)
+      for (let d = 0; d < 10; d++) expect(probabilities[d]).toBeCloseTo(answers[0].probabilities[d], 5);
   });
 
   it('runs a lone image at once rather than waiting out the batch window', async () => {

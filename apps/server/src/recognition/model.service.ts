@@ -129,7 +129,10 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
   predict(pixels: Float32Array): Promise<Prediction> {
     if (!this.loaded) {
       return Promise.reject(
-        new ClientError('MODEL_UNAVAILABLE', 'No model is loaded yet; the server starts using one as soon as it is saved in its model folder.'),
+        new ClientError(
+          'MODEL_UNAVAILABLE',
+          'No model is loaded yet; the server starts using one as soon as it is saved in its model folder.',
+        ),
       );
     }
     if (pixels.length !== IMAGE_PIXELS) return Promise.reject(new Error(`predict() needs ${IMAGE_PIXELS} pixels, got ${pixels.length}`));
@@ -176,7 +179,9 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
   private async runBatch(batch: QueuedImage[]): Promise<void> {
     const loaded = this.loaded;
     if (!loaded) {
-      batch.forEach((item) => item.reject(new ClientError('MODEL_UNAVAILABLE', 'The model was unloaded because the server is shutting down.')));
+      batch.forEach((item) =>
+        item.reject(new ClientError('MODEL_UNAVAILABLE', 'The model was unloaded because the server is shutting down.')),
+      );
       return;
     }
     this.metrics.batchSize.observe(batch.length);
@@ -186,7 +191,9 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
     try {
       output = tf.tidy(() => loaded.model.predict(tf.tensor4d(input, [batch.length, 28, 28, 1])) as tf.Tensor);
       const values = (await output.data()) as Float32Array;
-      batch.forEach((item, i) => item.resolve({ probabilities: values.slice(i * CLASSES, (i + 1) * CLASSES), modelId: loaded.info.modelId }));
+      batch.forEach((item, i) =>
+        item.resolve({ probabilities: values.slice(i * CLASSES, (i + 1) * CLASSES), modelId: loaded.info.modelId }),
+      );
     } catch (error) {
       batch.forEach((item) => item.reject(error));
     } finally {
@@ -259,7 +266,9 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
   private async readInfo(dir: string, fingerprint: string): Promise<ModelInfo> {
     let metadata: Record<string, unknown> = {};
     const file = path.join(dir, METADATA_JSON);
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? undefined : Promise.reject(error),
+    );
     if (text !== undefined) {
       try {
         metadata = JSON.parse(text);

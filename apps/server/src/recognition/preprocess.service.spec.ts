@@ -48,7 +48,9 @@ describe(PreprocessService.name, () => {
   it('refuses bytes that are not an image, a truncated PNG, and a picture over the side limit', async () => {
     await expect(sut.preprocess(Buffer.from('definitely not a png'))).rejects.toMatchObject({ code: 'INVALID_IMAGE' });
     await expect(sut.preprocess(drawing.subarray(0, drawing.length / 2))).rejects.toMatchObject({ code: 'INVALID_IMAGE' });
-    const wide = await sharp({ create: { width: 1001, height: 10, channels: 3, background: 'white' } }).png().toBuffer();
+    const wide = await sharp({ create: { width: 1001, height: 10, channels: 3, background: 'white' } })
+      .png()
+      .toBuffer();
     await expect(sut.preprocess(wide)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringContaining('1001×10') });
     await expect(sut.preprocess(wide)).rejects.toBeInstanceOf(ClientError);
   });

@@ -12,7 +12,13 @@ function setup({ empty = false, modelLoaded = true } = {}) {
       if (typeof image !== 'string') throw new ClientError('INVALID_IMAGE', 'not an image');
       return Buffer.from(image);
     }),
-    preprocess: jest.fn(async () => ({ pixels, empty, inkBox: empty ? null : { x: 1, y: 1, width: 5, height: 5 }, width: 400, height: 400 })),
+    preprocess: jest.fn(async () => ({
+      pixels,
+      empty,
+      inkBox: empty ? null : { x: 1, y: 1, width: 5, height: 5 },
+      width: 400,
+      height: 400,
+    })),
     previewDataUrl: jest.fn(async () => 'data:image/png;base64,AAAA'),
   };
   const probabilities = Float32Array.from([0.01, 0.02, 0.03, 0.7, 0.04, 0.05, 0.05, 0.04, 0.03, 0.03]);
@@ -35,8 +41,12 @@ describe(RecognitionService.name, () => {
     expect(result.probabilities).toHaveLength(10);
     expect(result.preview).toBeUndefined();
     expect(result.timings.queueMs).toBeGreaterThanOrEqual(4);
-    expect(result.timings.totalMs).toBeGreaterThanOrEqual(result.timings.queueMs + result.timings.preprocessMs + result.timings.inferenceMs - 0.1);
-    expect((await metrics.predictions.get()).values).toEqual([expect.objectContaining({ value: 1, labels: { transport: 'socket', empty: 'false' } })]);
+    expect(result.timings.totalMs).toBeGreaterThanOrEqual(
+      result.timings.queueMs + result.timings.preprocessMs + result.timings.inferenceMs - 0.1,
+    );
+    expect((await metrics.predictions.get()).values).toEqual([
+      expect.objectContaining({ value: 1, labels: { transport: 'socket', empty: 'false' } }),
+    ]);
   });
 
   it('skips the model for an empty canvas: no digit, every probability 0', async () => {

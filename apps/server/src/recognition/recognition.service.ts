@@ -30,7 +30,10 @@ export class RecognitionService {
     const started = performance.now();
     const modelInfo = this.models.info;
     if (!modelInfo) {
-      throw new ClientError('MODEL_UNAVAILABLE', 'No model is loaded yet; the server starts using one as soon as it is saved in its model folder.');
+      throw new ClientError(
+        'MODEL_UNAVAILABLE',
+        'No model is loaded yet; the server starts using one as soon as it is saved in its model folder.',
+      );
     }
     // Announced while preprocessing, so a micro-batch forming meanwhile waits for this image.
     const arrived = this.models.announce();
