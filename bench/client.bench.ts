@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * `npm run bench:client` — the page's own figures, measured in one run:
  *

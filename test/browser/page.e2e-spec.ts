@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Drawing on the page in a real Chromium against the real server: the empty state, Clear and
  * Undo (buttons and keys), Predict, and a phone-sized touch screen with a 3× pixel ratio.

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The page in a real Chromium against the real server and the committed model: digits drawn with
  * real mouse events along the strokes of the project's drawn-digit generator (MNIST test digits,

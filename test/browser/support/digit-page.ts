@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The page as a test drives it: draws with real input events (mouse through page.mouse, fingers
  * through CDP touch events) along stroke data in canvas pixels, and reads the `data-testid` hooks.

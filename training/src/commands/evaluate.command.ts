@@ -5,7 +5,7 @@ import { loadTrainingData } from '../data/training-data';
 import { ClassificationSummary } from '../evaluation/classification-summary';
 import { EvaluationService } from '../evaluation/evaluation.service';
 import { DEFAULT_TRAIN_OPTIONS } from '../training.service';
-import { backendName, existingFolder, nonNegativeInteger, positiveInteger } from './flag-parsers';
+import { backendFromEnvironment, backendName, existingFolder, nonNegativeInteger, positiveInteger } from './flag-parsers';
 
 interface EvaluateFlags {
   model?: string;
@@ -35,7 +35,7 @@ export class EvaluateCommand extends CommandRunner {
 
   async run(_arguments: string[], flags: EvaluateFlags): Promise<void> {
     const modelDir = flags.model ?? DEFAULT_TRAIN_OPTIONS.out;
-    await initTensorFlow({ backend: flags.backend });
+    await initTensorFlow({ backend: flags.backend ?? backendFromEnvironment() });
     const model = await loadModel(modelDir);
     const results: Record<string, ClassificationSummary> = {};
     if (flags.drawings) {

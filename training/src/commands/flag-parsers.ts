@@ -29,6 +29,12 @@ export function backendName(flag: string, raw: string): BackendName {
   return raw;
 }
 
+/** `TFJS_BACKEND` forces a backend for the CLI as it does for the server; a flag wins over it. */
+export function backendFromEnvironment(): BackendName | undefined {
+  const value = process.env.TFJS_BACKEND;
+  return value && value !== 'auto' ? backendName('TFJS_BACKEND', value) : undefined;
+}
+
 export function existingFolder(flag: string, value: string): string {
   let isFolder = false;
   try {

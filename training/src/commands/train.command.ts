@@ -1,7 +1,7 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { DEFAULT_TRAIN_OPTIONS, TrainingService, TrainOptions } from '../training.service';
 import { ConsoleTrainingObserver } from './console-training-observer';
-import { backendName, existingFolder, nonNegativeInteger, positiveInteger, positiveNumber } from './flag-parsers';
+import { backendFromEnvironment, backendName, existingFolder, nonNegativeInteger, positiveInteger, positiveNumber } from './flag-parsers';
 
 
 type TrainFlags = Partial<TrainOptions>;
@@ -13,7 +13,7 @@ export class TrainCommand extends CommandRunner {
   }
 
   async run(_arguments: string[], flags: TrainFlags): Promise<void> {
-    const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...flags };
+    const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, backend: backendFromEnvironment(), ...flags };
     const metadata = await this.training.train(options, new ConsoleTrainingObserver());
     const percent = (value: number) => `${(value * 100).toFixed(2)}%`;
     console.log(
@@ -68,7 +68,7 @@ export class TrainCommand extends CommandRunner {
     return existingFolder('--feedback', value);
   }
 
-  @Option({ flags: '--backend <name>', description: 'tensorflow, wasm or cpu (default: the fastest that loads)' })
+  @Option({ flags: '--backend <name>', description: 'tensorflow, wasm or cpu (default: TFJS_BACKEND, else the fastest that loads)' })
   parseBackend(value: string) {
     return backendName('--backend', value);
   }
