@@ -4,8 +4,8 @@
  * shards' gradients (weighted by shard size) and sends the mean back; the workers apply it with
  * identical optimizers, so their weights never diverge and never need copying.
  */
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { startWorker } from '@live-digits/shared/workers/start-worker';
 import { ImageSetName, WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
 
 type Pending = { resolve: (response: WorkerResponse) => void; reject: (error: Error) => void };
@@ -48,11 +48,7 @@ export class GradientWorkerPool {
   private constructor(private readonly workers: WorkerHandle[]) {}
 
   static async start(count: number, setup: WorkerSetup): Promise<GradientWorkerPool> {
-    const compiled = path.extname(__filename) === '.js';
-    const file = path.join(__dirname, `gradient-worker${compiled ? '.js' : '.ts'}`);
-    // Under ts-node/jest the worker is TypeScript and needs the same on-the-fly compilation.
-    const execArgv = compiled ? [] : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
-    const workers = Array.from({ length: count }, () => new WorkerHandle(new Worker(file, { workerData: setup, execArgv })));
+    const workers = Array.from({ length: count }, () => new WorkerHandle(startWorker(__filename, 'gradient-worker', setup)));
     const pool = new GradientWorkerPool(workers);
     try {
       await Promise.all(workers.map((w) => w.request(null)));

@@ -3,6 +3,7 @@
  * Nothing else in the server reads `process.env`; everything asks for {@link AppConfig}.
  * Every bad variable is collected, so a misconfigured start fails with one message naming all of them.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { BACKEND_NAMES, BackendName, isBackendName } from '@live-digits/shared/tf/tf';
 
@@ -23,6 +24,8 @@ export interface AppConfig {
   batchWindowMs: number;
   /** …or as soon as it holds this many frames. */
   batchMaxSize: number;
+  /** Threads that decode and preprocess frames off the event loop; 0 preprocesses on it. */
+  preprocessWorkers: number;
   maxImageBytes: number;
   maxImageSide: number;
   /** Socket.IO's per-message cap; larger messages close the connection, so it sits well above maxImageBytes. */
@@ -89,6 +92,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     maxWaitMs: integer('MAX_WAIT_MS', 200, 0, 60_000),
     batchWindowMs: integer('BATCH_WINDOW_MS', 2, 0, 1000),
     batchMaxSize: integer('BATCH_MAX_SIZE', 32, 1, 1024),
+    // On two cores, threads measured higher streaming throughput but slower single frames and more
+    // memory (`npm run bench:server`), so they start paying off only with cores to spare.
+    preprocessWorkers: integer('PREPROCESS_WORKERS', os.availableParallelism() > 2 ? Math.min(4, os.availableParallelism() - 1) : 0, 0, 64),
     maxImageBytes,
     maxImageSide: integer('MAX_IMAGE_SIDE', 2048, 28, 16_384),
     // Base64 text is 4/3 of the bytes; the margin lets an oversize image still be answered with IMAGE_TOO_LARGE.

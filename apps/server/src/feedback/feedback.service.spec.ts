@@ -19,7 +19,7 @@ describe(FeedbackService.name, () => {
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'feedback-'));
     const config = { ...loadConfig({}), feedbackDir: dir, maxImageBytes: 100_000 };
-    sut = new FeedbackService(config, new PreprocessService(config));
+    sut = new FeedbackService(config, new PreprocessService({ ...config, preprocessWorkers: 0 }));
     await sut.onModuleInit();
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));

@@ -6,6 +6,7 @@ import { PreprocessService } from './preprocess.service';
 
 describe(PreprocessService.name, () => {
   const sut = new PreprocessService({ ...loadConfig({}), maxImageBytes: 200_000, maxImageSide: 1000 });
+  afterAll(() => sut.onModuleDestroy());
   let drawing: Buffer;
 
   beforeAll(async () => {

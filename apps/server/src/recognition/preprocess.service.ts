@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import sharp from 'sharp';
 import { encodePreviewPng, imageBytesFrom, PreprocessError, preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
+import { PreprocessPool } from '@live-digits/shared/preprocessing/preprocess-pool';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
 
@@ -12,8 +13,10 @@ import { ClientError } from '../common/client-error';
 export type PreprocessedImage = Awaited<ReturnType<typeof preprocessImage>>;
 
 @Injectable()
-export class PreprocessService {
+export class PreprocessService implements OnModuleDestroy {
   private readonly limits: { maxBytes: number; maxWidth: number; maxHeight: number };
+  /** Worker threads when configured (PREPROCESS_WORKERS > 0), so the event loop keeps serving sockets and inference. */
+  private readonly pool: PreprocessPool | undefined;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.limits = { maxBytes: config.maxImageBytes, maxWidth: config.maxImageSide, maxHeight: config.maxImageSide };
@@ -21,6 +24,11 @@ export class PreprocessService {
     // and one libvips thread per small image lets libuv's pool decode several frames in parallel.
     sharp.cache(false);
     sharp.concurrency(1);
+    this.pool = config.preprocessWorkers > 0 ? PreprocessPool.start(config.preprocessWorkers) : undefined;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool?.close();
   }
 
   /** Raw image bytes from a payload: bytes as they are, a data URL or bare base64 decoded. */
@@ -40,7 +48,7 @@ export class PreprocessService {
   /** Bytes → 784 floats in [0, 1], white ink on black, MNIST-centred; `empty` when nothing is drawn. */
   async preprocess(bytes: Uint8Array): Promise<PreprocessedImage> {
     try {
-      return await preprocessImage(bytes, this.limits);
+      return await (this.pool ? this.pool.preprocess(bytes, this.limits) : preprocessImage(bytes, this.limits));
     } catch (error) {
       throw toClientError(error);
     }
