@@ -6,10 +6,11 @@
 import { Injectable } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
+import { SeededRandom } from '@live-digits/shared/random';
 import { loadModel, saveModel } from '@live-digits/shared/tf/model-files';
 import { BackendName, initTensorFlow, tf } from '@live-digits/shared/tf/tf';
 import { DEFAULT_AUGMENTATION } from './augmentation/augment';
@@ -21,9 +22,8 @@ import { EpochRecord, ModelMetadata } from './model/model-metadata';
 import { renderTrainingReport } from './report/training-report';
 import { flattenWeights, setFlatWeights } from './trainer/flat-weights';
 import { oneCycleLearningRate } from './trainer/learning-rate';
-import { ImageSetName, SharedImageSet } from './trainer/protocol';
+import { SharedImageSet } from './trainer/protocol';
 import { GradientWorkerPool } from './trainer/worker-pool';
-import { SeededRandom } from '@live-digits/shared/random';
 
 export interface TrainOptions {
   epochs: number;
@@ -97,7 +97,7 @@ export class TrainingService {
   async train(options: TrainOptions, observer: TrainingObserver): Promise<ModelMetadata> {
     await this.assertWritable(options.out);
     const backend = await initTensorFlow({ backend: options.backend, log: observer.log });
-    const data = await loadTrainingData({ ...options, validationSize: options.validationSize });
+    const data = await loadTrainingData(options);
     if (data.train.count < options.batchSize) {
       throw new TrainingError(`--batch-size ${options.batchSize} is larger than the ${data.train.count} training images`);
     }
@@ -130,7 +130,7 @@ export class TrainingService {
       for (let epoch = 1; epoch <= options.epochs; epoch++) {
         const record = await this.runEpoch(pool, data, options, epoch, stepsPerEpoch, totalSteps, observer);
         trainingSeconds += record.seconds;
-        const validation = summarise(data.validation.labels, await pool.predict('validation' satisfies ImageSetName, data.validation.count));
+        const validation = summarise(data.validation.labels, await pool.predict('validation', data.validation.count));
         record.validationAccuracy = validation.accuracy;
         if (!best || validation.accuracy > best.validationAccuracy) {
           best = { epoch, weights: await pool.weights(), validationAccuracy: validation.accuracy };
@@ -254,6 +254,5 @@ export class TrainingService {
     const report = renderTrainingReport(metadata);
     await writeFile(path.join(dir, 'report.svg'), report);
     await sharp(Buffer.from(report)).png().toFile(path.join(dir, 'report.png'));
-    await access(path.join(dir, 'model.json'));
   }
 }

