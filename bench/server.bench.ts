@@ -1,6 +1,6 @@
 /**
  * `npm run bench:server` — the recognition server under load, measured from the outside: a real
- * server process (exactly `main.ts`) and socket.io clients in this process, on loopback, each
+ * server process (the production build `npm start` runs) and socket.io clients in this process, on loopback, each
  * streaming 400×400 canvas drawings over WebSocket.
  *
  *   1 client   frame → prediction latency p50 / p95 / p99 (closed loop: next frame when answered)
@@ -21,7 +21,7 @@
  * --frames N (closed loop, ≤ 100000, default 10000) --seconds S (cap per phase; open loop 15 s)
  * --profile (the server writes a V8 CPU profile to bench/results/ when it exits).
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,22 +84,20 @@ interface ServerProcess {
   url: string;
 }
 
+/** The production build, as `npm start` runs it (ts-node's on-the-fly compilation would be measured too). */
+function buildServer(): string {
+  execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build', 'server'], { cwd: ROOT, stdio: 'ignore' });
+  return path.join(ROOT, 'dist/apps/server/src/main.js');
+}
+
 async function startServer(modelDir: string): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    [
-      ...(process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results')}`] : []),
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      path.join(ROOT, 'apps/server/src/main.ts'),
-    ],
+    [...(process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results')}`] : []), buildServer()],
     {
       cwd: ROOT,
       env: {
         ...process.env,
-        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
         NO_COLOR: '1',
         PORT: '0',
         HOST: '127.0.0.1',
