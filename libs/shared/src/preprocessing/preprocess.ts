@@ -100,11 +100,12 @@ async function decode(bytes: Uint8Array, { maxBytes, maxWidth, maxHeight }: Prep
     format,
     width = 0,
     height = 0,
-  } = await sharp(bytes)
-    .metadata()
-    .catch((error: unknown) => {
-      throw new PreprocessError('INVALID_IMAGE', `The data is not a PNG, JPEG or WebP image (${reason(error)}).`);
-    });
+  } = pngHeader(bytes) ??
+    (await sharp(bytes)
+      .metadata()
+      .catch((error: unknown) => {
+        throw new PreprocessError('INVALID_IMAGE', `The data is not a PNG, JPEG or WebP image (${reason(error)}).`);
+      }));
   if (!ACCEPTED_FORMATS.has(format)) {
     throw new PreprocessError('INVALID_IMAGE', `The image is ${format.toUpperCase()}; only PNG, JPEG and WebP are accepted.`);
   }
@@ -124,6 +125,19 @@ async function decode(bytes: Uint8Array, { maxBytes, maxWidth, maxHeight }: Prep
   } catch (error) {
     throw new PreprocessError('INVALID_IMAGE', `The image cannot be decoded; it may be truncated or corrupt (${reason(error)}).`);
   }
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * A PNG's size sits at a fixed place in its first chunk (IHDR), so the canvas' own format is
+ * checked without a round trip through sharp (≈ 0.3 ms a frame); other formats ask sharp.
+ */
+function pngHeader(bytes: Uint8Array): { format: string; width: number; height: number } | null {
+  if (bytes.length < 24 || PNG_SIGNATURE.some((byte, i) => bytes[i] !== byte)) return null;
+  if (String.fromCharCode(bytes[12], bytes[13], bytes[14], bytes[15]) !== 'IHDR') return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 24);
+  return { format: 'png', width: view.getUint32(16), height: view.getUint32(20) };
 }
 
 function reason(error: unknown): string {
