@@ -22,32 +22,11 @@ import { buildClient } from '../test/browser/support/client-build';
 import { launchChromium } from '../test/browser/support/chromium';
 import { DigitPage } from '../test/browser/support/digit-page';
 import { COMMITTED_MODEL_DIR, startPageServer } from '../test/browser/support/page-server';
+import { latencySummary, numberFlag } from './support/stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const SIZE_TARGET_KB = 60;
 const LATENCY_TARGET_P50_MS = 50;
-
-function flag(name: string, fallback: number, max: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
-  return Math.min(value, max);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-function summary(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const round = (v: number) => Math.round(v * 10) / 10;
-  return {
-    count: sorted.length,
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    max: round(sorted[sorted.length - 1]),
-  };
-}
 
 async function bundleSize() {
   const dist = await buildClient();
@@ -111,8 +90,8 @@ async function pointerUpToGuess(drawings: number) {
     }
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const samples = await page.evaluate(() => (window as unknown as { bench: { samples: Sample[] } }).bench.samples);
-    const dom = summary(samples.map((s) => s.domMs));
-    const paint = summary(samples.map((s) => s.paintMs));
+    const dom = latencySummary(samples.map((s) => s.domMs));
+    const paint = latencySummary(samples.map((s) => s.paintMs));
     console.log(
       `pointer-up → final guess, ${drawings} drawings (${samples.length} pen-ups answered before the next stroke), ${hasModel ? 'committed model' : 'untrained model (none committed)'}`,
     );
@@ -131,7 +110,7 @@ async function pointerUpToGuess(drawings: number) {
 async function main(): Promise<void> {
   const size = await bundleSize();
   console.log('');
-  const latency = await pointerUpToGuess(flag('drawings', 40, 200));
+  const latency = await pointerUpToGuess(numberFlag('drawings', 40, 200, { integer: true }));
   await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
   await writeFile(
     path.join(ROOT, 'bench/results/client.json'),

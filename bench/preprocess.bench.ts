@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { generateDrawnDigits, renderDrawnDigit } from '../libs/shared/src/drawn-digits/drawn-digits';
 import { bundledMnistDir, readMnistSplit } from '../libs/shared/src/mnist/mnist-files';
 import { preprocessImage } from '../libs/shared/src/preprocessing/preprocess';
+import { percentile } from './support/stats';
 
 const DRAWINGS = 200;
 const ROUNDS = 3;
@@ -39,8 +40,6 @@ async function timings(images: Buffer[], run: (png: Buffer) => Promise<unknown>)
   }
   return milliseconds.sort((a, b) => a - b);
 }
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 
 export async function benchPreprocessing(): Promise<void> {
   const mnist = readMnistSplit(bundledMnistDir(), 'train');

@@ -34,48 +34,19 @@ import { bundledMnistDir, readMnistSplit } from '@live-digits/shared/mnist/mnist
 import { initTensorFlow, tf } from '@live-digits/shared/tf/tf';
 import { saveModel } from '@live-digits/shared/tf/model-files';
 import { buildDigitNet } from '../training/src/model/digit-net';
+import { latencySummary, median, numberFlag } from './support/stats';
 
 const ROOT = path.resolve(__dirname, '..');
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-function flag(name: string, fallback: number, max: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return Math.min(value, max);
-}
-
-const CLIENTS = flag('clients', 50, 200);
-const RATE = flag('rate', 8, 60);
+const CLIENTS = numberFlag('clients', 50, 200);
+const RATE = numberFlag('rate', 8, 60);
 const OPEN_LOOP_SECONDS = 15;
-const FRAMES = flag('frames', 10_000, 100_000);
-const PHASE_SECONDS = flag('seconds', 90, 600);
+const FRAMES = numberFlag('frames', 10_000, 100_000);
+const PHASE_SECONDS = numberFlag('seconds', 90, 600);
 const SINGLE_FRAMES = 2000;
 const HTTP_REQUESTS = 500;
 const WARM_UP_FRAMES = 300;
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-function summary(latencies: number[]) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const round = (v: number) => Math.round(v * 100) / 100;
-  return {
-    count: sorted.length,
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted.at(-1) ?? NaN),
-  };
-}
-
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
 
 // —— the server process ——
 
@@ -285,7 +256,7 @@ async function main(): Promise<void> {
       },
     );
     socket.disconnect();
-    const oneClient = summary(single);
+    const oneClient = latencySummary(single);
     console.log(
       `\n1 client, ${oneClient.count} frames: p50 ${oneClient.p50} ms  p95 ${oneClient.p95} ms  p99 ${oneClient.p99} ms  (targets p50 ≤ 5, p99 ≤ 15)`,
     );
@@ -306,7 +277,7 @@ async function main(): Promise<void> {
       await response.json();
       http.push(performance.now() - sent);
     }
-    const httpSummary = { ...summary(http), perSecond: Math.round(HTTP_REQUESTS / ((performance.now() - httpStarted) / 1000)) };
+    const httpSummary = { ...latencySummary(http), perSecond: Math.round(HTTP_REQUESTS / ((performance.now() - httpStarted) / 1000)) };
     console.log(
       `1 client, POST /predict × ${HTTP_REQUESTS}: p50 ${httpSummary.p50} ms  p99 ${httpSummary.p99} ms  ${httpSummary.perSecond} requests/s`,
     );
@@ -327,7 +298,7 @@ async function main(): Promise<void> {
       meanBatch: meanBatch(beforePaced, afterPaced),
       clients: CLIENTS,
       offeredPerSecond: CLIENTS * RATE,
-      ...summary(pacedLatencies),
+      ...latencySummary(pacedLatencies),
       perSecond: Math.round(pacedLatencies.length / pacedSeconds),
       superseded: sentPaced - pacedLatencies.length,
       sent: sentPaced,
@@ -357,7 +328,7 @@ async function main(): Promise<void> {
     const afterMany = await serverGauges(server.url);
     const manyClients = {
       meanBatch: meanBatch(afterPaced, afterMany),
-      ...summary(many),
+      ...latencySummary(many),
       seconds: Math.round(seconds * 10) / 10,
       perSecond: Math.round(many.length / seconds),
     };

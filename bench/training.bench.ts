@@ -10,17 +10,12 @@ import { BACKEND_NAMES, BackendName, initTensorFlow, tf } from '@live-digits/sha
 import { augmentBatch } from '../training/src/augmentation/augment';
 import { buildDigitNet } from '../training/src/model/digit-net';
 import { flattenWeights } from '../training/src/trainer/flat-weights';
+import { shareImageSet } from '../training/src/trainer/protocol';
 import { GradientWorkerPool } from '../training/src/trainer/worker-pool';
 
 const BATCH = 128;
 /** XNNPACK builds its operators on first use: keep that out of the figures. */
 const WARM_UP_STEPS = 3;
-
-function share(bytes: Uint8Array): SharedArrayBuffer {
-  const shared = new SharedArrayBuffer(bytes.length);
-  new Uint8Array(shared).set(bytes);
-  return shared;
-}
 
 /** Images/s of one engine on this thread; `batch` is smaller for the pure-JS cpu backend, which manages a few images/s. */
 async function singleEngine(backend: BackendName, pixels: Float32Array, labels: Uint8Array, seconds: number, batch = BATCH): Promise<number> {
@@ -50,7 +45,7 @@ async function singleEngine(backend: BackendName, pixels: Float32Array, labels: 
 }
 
 async function workerPool(backend: BackendName, workers: number, bytes: Uint8Array, labels: Uint8Array, seconds: number): Promise<number> {
-  const set = { pixels: share(bytes), labels: share(labels), count: labels.length };
+  const set = shareImageSet(bytes, labels);
   const pool = await GradientWorkerPool.start(workers, {
     backend,
     sets: { train: set, validation: set, test: set },

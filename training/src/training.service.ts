@@ -22,7 +22,7 @@ import { EpochRecord, ModelMetadata } from './model/model-metadata';
 import { renderTrainingReport } from './report/training-report';
 import { flattenWeights, setFlatWeights } from './trainer/flat-weights';
 import { oneCycleLearningRate } from './trainer/learning-rate';
-import { SharedImageSet } from './trainer/protocol';
+import { shareImageSet } from './trainer/protocol';
 import { GradientWorkerPool } from './trainer/worker-pool';
 
 export interface TrainOptions {
@@ -74,14 +74,6 @@ export interface TrainingObserver {
 
 export class TrainingError extends Error {}
 
-function share(pixels: Uint8Array, labels: Uint8Array, count: number): SharedImageSet {
-  const sharedPixels = new SharedArrayBuffer(pixels.length);
-  new Uint8Array(sharedPixels).set(pixels);
-  const sharedLabels = new SharedArrayBuffer(labels.length);
-  new Uint8Array(sharedLabels).set(labels);
-  return { pixels: sharedPixels, labels: sharedLabels, count };
-}
-
 function gitCommit(): string | null {
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -110,9 +102,9 @@ export class TrainingService {
     const pool = await GradientWorkerPool.start(options.workers, {
       backend,
       sets: {
-        train: share(data.train.pixels, data.train.labels, data.train.count),
-        validation: share(data.validation.pixels, data.validation.labels, data.validation.count),
-        test: share(data.test.pixels, data.test.labels, data.test.count),
+        train: shareImageSet(data.train.pixels, data.train.labels),
+        validation: shareImageSet(data.validation.pixels, data.validation.labels),
+        test: shareImageSet(data.test.pixels, data.test.labels),
       },
       initialWeights: flattenWeights(model),
       architectureSeed: options.seed,

@@ -8,6 +8,16 @@ export interface SharedImageSet {
   count: number;
 }
 
+/** Copies images and labels into shared memory once, for every worker to read. */
+export function shareImageSet(pixels: Uint8Array, labels: Uint8Array, count = labels.length): SharedImageSet {
+  const share = (bytes: Uint8Array) => {
+    const shared = new SharedArrayBuffer(bytes.length);
+    new Uint8Array(shared).set(bytes);
+    return shared;
+  };
+  return { pixels: share(pixels), labels: share(labels), count };
+}
+
 export type ImageSetName = 'train' | 'validation' | 'test';
 
 export interface WorkerSetup {
