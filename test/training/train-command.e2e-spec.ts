@@ -45,7 +45,7 @@ describe('training CLI', () => {
   it('evaluates that model on a folder of labelled drawings', async () => {
     const drawings = path.join(workDir, 'drawings');
     await mkdir(drawings);
-    const digits = generateDrawnDigits(readMnistSplit(bundledMnistDir(), 'train') as never, 20, 5);
+    const digits = generateDrawnDigits(readMnistSplit(bundledMnistDir(), 'train'), 20, 5);
     const lines = ['file,label'];
     for (const [i, digit] of digits.entries()) {
       await writeFile(path.join(drawings, `d${i}.png`), await renderDrawnDigit(digit));
