@@ -34,7 +34,7 @@ import { bundledMnistDir, readMnistSplit } from '@live-digits/shared/mnist/mnist
 import { initTensorFlow, tf } from '@live-digits/shared/tf/tf';
 import { saveModel } from '@live-digits/shared/tf/model-files';
 import { buildDigitNet } from '../training/src/model/digit-net';
-import { latencySummary, median, numberFlag } from './support/stats';
+import { latencySummary, numberFlag, percentile } from './support/stats';
 
 const ROOT = path.resolve(__dirname, '..');
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -92,11 +92,27 @@ async function startServer(modelDir: string): Promise<ServerProcess> {
   }
 }
 
-async function serverGauges(url: string): Promise<{ rssMb: number; tensors: number; batches: number; batchedImages: number }> {
+interface ServerGauges {
+  rssMb: number;
+  /** V8's heap in use and the memory held outside it by Buffers: what RSS growth is made of, if not the allocator's free lists. */
+  heapMb: number;
+  externalMb: number;
+  /** Seconds of CPU the server has used, all its threads (sharp decodes on libuv's pool). */
+  cpuSeconds: number;
+  tensors: number;
+  batches: number;
+  batchedImages: number;
+}
+
+async function serverGauges(url: string): Promise<ServerGauges> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+  const megabytes = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
   return {
-    rssMb: Math.round((value('process_resident_memory_bytes') / 2 ** 20) * 10) / 10,
+    rssMb: megabytes(value('process_resident_memory_bytes')),
+    heapMb: megabytes(value('nodejs_heap_size_used_bytes')),
+    externalMb: megabytes(value('nodejs_external_memory_bytes')),
+    cpuSeconds: value('process_cpu_seconds_total'),
     tensors: value('live_digits_tf_tensors'),
     batches: value('live_digits_inference_batch_size_count'),
     batchedImages: value('live_digits_inference_batch_size_sum'),
@@ -154,14 +170,14 @@ async function openLoop(
   images: Buffer[],
   rate: number,
   seconds: number,
-  onAnswer: (ms: number) => void,
+  onAnswer: (ms: number, prediction: PredictionPayload) => void,
 ): Promise<{ sent: number; answered: number }> {
   const sentAt = new Map<number, number>();
   let answered = 0;
   socket.on('prediction', (prediction) => {
     const at = sentAt.get(prediction.seq);
     if (at === undefined) return;
-    onAnswer(performance.now() - at);
+    onAnswer(performance.now() - at, prediction);
     answered++;
     for (const seq of sentAt.keys()) if (seq <= prediction.seq) sentAt.delete(seq);
   });
@@ -179,6 +195,36 @@ async function openLoop(
   while (sentAt.has(seq) && performance.now() < drainUntil) await sleep(10); // the last frame is never superseded
   socket.off('prediction');
   return { sent: seq, answered };
+}
+
+/** The server's own account of each answered frame (`timings`), to tell queueing from work. */
+class StageTimings {
+  private readonly values = { queueMs: [] as number[], preprocessMs: [] as number[], inferenceMs: [] as number[], totalMs: [] as number[] };
+
+  add({ timings }: PredictionPayload): void {
+    for (const stage of Object.keys(this.values) as (keyof PredictionPayload['timings'])[]) this.values[stage].push(timings[stage]);
+  }
+
+  percentile(p: number): PredictionPayload['timings'] {
+    const at = (values: number[]) =>
+      Math.round(
+        percentile(
+          [...values].sort((a, b) => a - b),
+          p,
+        ) * 100,
+      ) / 100;
+    return {
+      queueMs: at(this.values.queueMs),
+      preprocessMs: at(this.values.preprocessMs),
+      inferenceMs: at(this.values.inferenceMs),
+      totalMs: at(this.values.totalMs),
+    };
+  }
+
+  describe(p: number): string {
+    const t = this.percentile(p);
+    return `waiting for the socket's previous frame ${t.queueMs} ms, preprocess ${t.preprocessMs} ms, inference (batching included) ${t.inferenceMs} ms, total ${t.totalMs} ms`;
+  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -241,7 +287,7 @@ async function main(): Promise<void> {
 
     // 1 client over Socket.IO.
     const single: number[] = [];
-    const stages = { preprocessMs: [] as number[], inferenceMs: [] as number[], totalMs: [] as number[] };
+    const stages = new StageTimings();
     const socket = await connect(server.url);
     const singleDeadline = Date.now() + PHASE_SECONDS * 1000;
     await closedLoop(
@@ -250,9 +296,7 @@ async function main(): Promise<void> {
       () => single.length < SINGLE_FRAMES && Date.now() < singleDeadline,
       (ms, p) => {
         single.push(ms);
-        stages.preprocessMs.push(p.timings.preprocessMs);
-        stages.inferenceMs.push(p.timings.inferenceMs);
-        stages.totalMs.push(p.timings.totalMs);
+        stages.add(p);
       },
     );
     socket.disconnect();
@@ -260,9 +304,7 @@ async function main(): Promise<void> {
     console.log(
       `\n1 client, ${oneClient.count} frames: p50 ${oneClient.p50} ms  p95 ${oneClient.p95} ms  p99 ${oneClient.p99} ms  (targets p50 ≤ 5, p99 ≤ 15)`,
     );
-    console.log(
-      `  server-side medians: preprocess ${median(stages.preprocessMs).toFixed(2)} ms, inference (batching included) ${median(stages.inferenceMs).toFixed(2)} ms, total ${median(stages.totalMs).toFixed(2)} ms`,
-    );
+    console.log(`  server-side medians: ${stages.describe(50)}`);
 
     // 1 client over HTTP, the seed projects' API.
     const http: number[] = [];
@@ -286,9 +328,15 @@ async function main(): Promise<void> {
     const beforePaced = await serverGauges(server.url);
     const paced = await Promise.all(Array.from({ length: CLIENTS }, () => connect(server.url)));
     const pacedLatencies: number[] = [];
+    const pacedStages = new StageTimings();
     const pacedStarted = performance.now();
     const pacedCounts = await Promise.all(
-      paced.map((s) => openLoop(s, images, RATE, Math.min(OPEN_LOOP_SECONDS, PHASE_SECONDS), (ms) => pacedLatencies.push(ms))),
+      paced.map((s) =>
+        openLoop(s, images, RATE, Math.min(OPEN_LOOP_SECONDS, PHASE_SECONDS), (ms, p) => {
+          pacedLatencies.push(ms);
+          pacedStages.add(p);
+        }),
+      ),
     );
     const pacedSeconds = (performance.now() - pacedStarted) / 1000;
     paced.forEach((s) => s.disconnect());
@@ -306,12 +354,15 @@ async function main(): Promise<void> {
     console.log(
       `${CLIENTS} clients streaming ${RATE} frames/s each (${openLoopResult.offeredPerSecond}/s offered) for ${OPEN_LOOP_SECONDS} s: ${openLoopResult.perSecond} predictions/s  p50 ${openLoopResult.p50} ms  p95 ${openLoopResult.p95} ms  p99 ${openLoopResult.p99} ms  superseded ${openLoopResult.superseded} of ${sentPaced}, mean batch ${openLoopResult.meanBatch}  (targets ≥ 300/s, p99 ≤ 150)`,
     );
+    console.log(`  server-side medians: ${pacedStages.describe(50)}`);
+    console.log(`  server-side p99s:    ${pacedStages.describe(99)}`);
 
     // N clients in a closed loop, until FRAMES frames are answered (or the phase's time cap).
     const sockets = await Promise.all(Array.from({ length: CLIENTS }, () => connect(server.url)));
     const many: number[] = [];
     const manyDeadline = Date.now() + PHASE_SECONDS * 1000;
     let issued = 0;
+    const clientCpu = process.cpuUsage();
     const manyStarted = performance.now();
     await Promise.all(
       sockets.map((s) =>
@@ -324,23 +375,31 @@ async function main(): Promise<void> {
       ),
     );
     const seconds = (performance.now() - manyStarted) / 1000;
+    const { user, system } = process.cpuUsage(clientCpu);
     sockets.forEach((s) => s.disconnect());
     const afterMany = await serverGauges(server.url);
+    // Where the two cores go: the server (every thread) and this process' clients, per answered frame.
+    const cpuMsPerFrame = {
+      server: Math.round(((afterMany.cpuSeconds - afterPaced.cpuSeconds) * 1000 * 100) / many.length) / 100,
+      clients: Math.round((user + system) / 10 / many.length) / 100,
+    };
     const manyClients = {
       meanBatch: meanBatch(afterPaced, afterMany),
       ...latencySummary(many),
       seconds: Math.round(seconds * 10) / 10,
       perSecond: Math.round(many.length / seconds),
+      cpuMsPerFrame,
     };
     console.log(
       `${CLIENTS} clients in a closed loop, ${manyClients.count} frames in ${manyClients.seconds} s: ${manyClients.perSecond} predictions/s (capacity)  p50 ${manyClients.p50} ms  p95 ${manyClients.p95} ms  p99 ${manyClients.p99} ms, mean batch ${manyClients.meanBatch}`,
     );
+    console.log(`  CPU per frame: server ${cpuMsPerFrame.server} ms (all threads), benchmark clients ${cpuMsPerFrame.clients} ms`);
 
     await sleep(500);
     const after = await serverGauges(server.url);
     const framesSinceBefore = single.length + HTTP_REQUESTS + sentPaced + many.length;
     console.log(
-      `server memory across the ${many.length}-frame closed loop: RSS ${afterPaced.rssMb} → ${after.rssMb} MB (${(after.rssMb - afterPaced.rssMb).toFixed(1)} MB; target < 30), tensors ${afterPaced.tensors} → ${after.tensors} (target unchanged)`,
+      `server memory across the ${many.length}-frame closed loop: RSS ${afterPaced.rssMb} → ${after.rssMb} MB (${(after.rssMb - afterPaced.rssMb).toFixed(1)} MB; target < 30), tensors ${afterPaced.tensors} → ${after.tensors} (target unchanged); V8 heap ${afterPaced.heapMb} → ${after.heapMb} MB, Buffers ${afterPaced.externalMb} → ${after.externalMb} MB`,
     );
     console.log(
       `server memory across all ${framesSinceBefore} frames since warm-up: RSS ${before.rssMb} → ${after.rssMb} MB (${(after.rssMb - before.rssMb).toFixed(1)} MB), tensors ${before.tensors} → ${after.tensors}`,
@@ -351,13 +410,9 @@ async function main(): Promise<void> {
       model: modelNote,
       node: process.version,
       oneClient,
-      serverStagesMedianMs: {
-        preprocess: median(stages.preprocessMs),
-        inference: median(stages.inferenceMs),
-        total: median(stages.totalMs),
-      },
+      serverStagesMedianMs: stages.percentile(50),
       http: httpSummary,
-      openLoop: openLoopResult,
+      openLoop: { ...openLoopResult, serverStagesMs: { p50: pacedStages.percentile(50), p99: pacedStages.percentile(99) } },
       closedLoop: { clients: CLIENTS, ...manyClients },
       memory: { closedLoop: { frames: many.length, before: afterPaced, after }, sinceWarmUp: { frames: framesSinceBefore, before, after } },
     };

@@ -92,9 +92,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     maxWaitMs: integer('MAX_WAIT_MS', 200, 0, 60_000),
     batchWindowMs: integer('BATCH_WINDOW_MS', 2, 0, 1000),
     batchMaxSize: integer('BATCH_MAX_SIZE', 32, 1, 1024),
-    // On two cores, threads measured higher streaming throughput but slower single frames and more
-    // memory (`npm run bench:server`), so they start paying off only with cores to spare.
-    preprocessWorkers: integer('PREPROCESS_WORKERS', os.availableParallelism() > 2 ? Math.min(4, os.availableParallelism() - 1) : 0, 0, 64),
+    // The event loop runs inference on one core; threads preprocess on the others (`npm run bench:server`).
+    preprocessWorkers: integer('PREPROCESS_WORKERS', Math.min(4, os.availableParallelism() - 1), 0, 64),
     maxImageBytes,
     maxImageSide: integer('MAX_IMAGE_SIDE', 2048, 28, 16_384),
     // Base64 text is 4/3 of the bytes; the margin lets an oversize image still be answered with IMAGE_TOO_LARGE.

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { blankCanvasPng, dataUrl, drawingPng, drawnDigits } from '../../../../test/server/support/drawings';
 import { loadConfig } from '../config/app.config';
+import { PreprocessPool } from '@live-digits/shared/preprocessing/preprocess-pool';
 import { ClientError } from '../common/client-error';
 import { PreprocessService } from './preprocess.service';
 
@@ -56,15 +57,38 @@ describe(PreprocessService.name, () => {
     await expect(sut.preprocess(wide)).rejects.toBeInstanceOf(ClientError);
   });
 
-  it('preprocesses a 400×400 canvas PNG in a few milliseconds (median printed, not asserted)', async () => {
-    const times: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      const started = performance.now();
-      await sut.preprocess(drawing);
-      times.push(performance.now() - started);
-    }
-    times.sort((a, b) => a - b);
-    console.log(`PreprocessService: median ${times[15].toFixed(2)} ms for a 400×400 canvas PNG`);
-    expect(times[15]).toBeGreaterThan(0);
+  describe('with a thread pool', () => {
+    const pooled = new PreprocessService({ ...loadConfig({}), maxImageSide: 1000, preprocessWorkers: 1 });
+    afterAll(() => pooled.onModuleDestroy());
+    afterEach(() => jest.restoreAllMocks());
+
+    it('preprocesses a lone frame in-process and overlapping frames on the pool, with the same results', async () => {
+      const onPool = jest.spyOn(PreprocessPool.prototype, 'preprocess');
+      const images = await Promise.all(drawnDigits(4, 3).map((digit) => drawingPng(digit)));
+      const alone = await pooled.preprocess(images[0]);
+      expect(onPool).not.toHaveBeenCalled();
+
+      const together = await Promise.all(images.map((image) => pooled.preprocess(image)));
+      expect(onPool).toHaveBeenCalledTimes(images.length - 1);
+      // Arrays from a thread belong to another realm: compare their values.
+      const plain = ({ pixels, ...rest }: Awaited<ReturnType<PreprocessService['preprocess']>>) => ({
+        ...rest,
+        pixels: Array.from(pixels),
+      });
+      expect(plain(together[0])).toEqual(plain(alone));
+      for (const [i, image] of images.entries()) expect(plain(together[i])).toEqual(plain(await sut.preprocess(image)));
+    });
+
+    it('answers a bad frame on the pool with its code, and the next frames still work', async () => {
+      const results = await Promise.allSettled([
+        pooled.preprocess(drawing),
+        pooled.preprocess(drawing.subarray(0, 100)),
+        pooled.preprocess(drawing),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const refused = (results[1] as PromiseRejectedResult).reason;
+      expect(refused).toBeInstanceOf(ClientError);
+      expect(refused).toMatchObject({ code: 'INVALID_IMAGE' });
+    });
   });
 });

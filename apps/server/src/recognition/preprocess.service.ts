@@ -17,6 +17,8 @@ export class PreprocessService implements OnModuleDestroy {
   private readonly limits: { maxBytes: number; maxWidth: number; maxHeight: number };
   /** Worker threads when configured (PREPROCESS_WORKERS > 0), so the event loop keeps serving sockets and inference. */
   private readonly pool: PreprocessPool | undefined;
+  /** Frames being preprocessed right now, here or on the pool. */
+  private inFlight = 0;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.limits = { maxBytes: config.maxImageBytes, maxWidth: config.maxImageSide, maxHeight: config.maxImageSide };
@@ -45,12 +47,21 @@ export class PreprocessService implements OnModuleDestroy {
     return bytes;
   }
 
-  /** Bytes → 784 floats in [0, 1], white ink on black, MNIST-centred; `empty` when nothing is drawn. */
+  /**
+   * Bytes → 784 floats in [0, 1], white ink on black, MNIST-centred; `empty` when nothing is drawn.
+   * A lone frame is preprocessed here: the event loop has nothing else to do, and the round trip
+   * to a thread would only add latency. Frames that overlap go to the pool, where they use the
+   * other cores while this loop serves sockets and runs inference.
+   */
   async preprocess(bytes: Uint8Array): Promise<PreprocessedImage> {
+    const onPool = this.pool !== undefined && this.inFlight > 0;
+    this.inFlight++;
     try {
-      return await (this.pool ? this.pool.preprocess(bytes, this.limits) : preprocessImage(bytes, this.limits));
+      return await (onPool ? this.pool!.preprocess(bytes, this.limits) : preprocessImage(bytes, this.limits));
     } catch (error) {
       throw toClientError(error);
+    } finally {
+      this.inFlight--;
     }
   }
 

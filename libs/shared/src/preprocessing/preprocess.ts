@@ -148,48 +148,47 @@ function reason(error: unknown): string {
 function toMnist(image: RawImage): PreprocessedImage {
   const { width, height } = image;
   const blank = { pixels: new Float32Array(MNIST_SIZE * MNIST_SIZE), empty: true, inkBox: null, width, height };
-  const { ink, strongest } = inkMap(image);
-  if (strongest < MIN_CONTRAST * 255) return blank;
-  const levels = inkLevels(strongest);
-  const inkBox = findInkBox(ink, width, height, levels);
+  const ink = inkPlane(image);
+  const profile = inkProfile(ink, width, height);
+  if (profile.strongest < MIN_CONTRAST * 255) return blank;
+  const levels = inkLevels(profile.strongest);
+  const inkBox = findInkBox(profile, levels);
   if (!inkBox) return blank;
   return { pixels: centreByMass(fitInBox(ink, levels, width, inkBox)), empty: false, inkBox, width, height };
 }
 
+/** How much ink each pixel holds, 0–255: pixel i's is `values[offset + i * stride]`. */
+interface InkPlane {
+  values: Uint8Array;
+  offset: number;
+  stride: number;
+}
+
 /**
- * How much ink each pixel holds, 0–255, and the strongest value. Which pixels are ink depends
- * on the background, read from the image's border (a digit seldom touches all four edges):
+ * Where the ink is. Which pixels are ink depends on the background, read from the image's border
+ * (a digit seldom touches all four edges):
  * - transparent border (the browser canvas' default): ink is what was painted, and alpha is its
  *   coverage whatever the pen colour. For the usual black pen this is the same as compositing over
- *   white and measuring darkness, but it also keeps a white pen on a transparent canvas.
+ *   white and measuring darkness, but it also keeps a white pen on a transparent canvas. The
+ *   alpha bytes are read where they lie in the decoded buffer: no copy on the hot path.
  * - opaque border: composite over white, take the luma, and measure the distance from the
  *   background's grey: darker than a light background, or lighter than a dark one (a white pen
  *   on a black canvas, or an MNIST image itself).
- * Integer arithmetic on bytes: this loop touches every pixel and is most of the JS time.
  */
-function inkMap({ data, width, height, channels, hasAlpha }: RawImage): { ink: Uint8Array; strongest: number } {
-  const pixelCount = width * height;
-  const ink = new Uint8Array(pixelCount);
-  let strongest = 0;
+function inkPlane({ data, width, height, channels, hasAlpha }: RawImage): InkPlane {
   const border = borderIndices(width, height);
   const transparentBorder = hasAlpha && border.filter((i) => data[i * channels + channels - 1] < 128).length > border.length / 2;
-  if (transparentBorder) {
-    for (let i = 0, o = channels - 1; i < pixelCount; i++, o += channels) {
-      const alpha = data[o];
-      ink[i] = alpha;
-      if (alpha > strongest) strongest = alpha;
-    }
-    return { ink, strongest };
-  }
+  if (transparentBorder) return { values: data, offset: channels - 1, stride: channels };
+
+  const pixelCount = width * height;
+  const ink = new Uint8Array(pixelCount);
   const background = median(border.map((i) => greyOverWhite(data, i * channels, channels, hasAlpha)));
   const sign = background >= 128 ? -1 : 1; // dark ink on a light background, or light on dark
   for (let i = 0, o = 0; i < pixelCount; i++, o += channels) {
     const difference = sign * (greyOverWhite(data, o, channels, hasAlpha) - background);
-    if (difference <= 0) continue;
-    ink[i] = difference;
-    if (difference > strongest) strongest = difference;
+    if (difference > 0) ink[i] = difference;
   }
-  return { ink, strongest };
+  return { values: ink, offset: 0, stride: 1 };
 }
 
 /** Luma with Rec. 601 weights (×256: 77 + 150 + 29) of the pixel at byte `offset`, composited over white. */
@@ -212,6 +211,40 @@ function median(values: number[]): number {
 }
 
 /**
+ * Everything the ink box and the noise threshold need, from one pass over the plane: how many
+ * pixels hold each ink value, and the strongest ink of every row and every column. Which values
+ * count as ink is only known once the strongest is (see inkLevels), and the per-row and
+ * per-column maxima answer "is there ink here" for any threshold without a second pass.
+ * This loop touches every pixel and is most of the JS time; on a canvas most pixels are 0.
+ */
+interface InkProfile {
+  strongest: number;
+  histogram: Uint32Array;
+  rowStrongest: Uint8Array;
+  columnStrongest: Uint8Array;
+}
+
+function inkProfile({ values, offset, stride }: InkPlane, width: number, height: number): InkProfile {
+  const histogram = new Uint32Array(256);
+  const rowStrongest = new Uint8Array(height);
+  const columnStrongest = new Uint8Array(width);
+  let strongest = 0;
+  for (let y = 0, o = offset; y < height; y++) {
+    let row = 0;
+    for (let x = 0; x < width; x++, o += stride) {
+      const value = values[o];
+      if (value === 0) continue;
+      histogram[value]++;
+      if (value > row) row = value;
+      if (value > columnStrongest[x]) columnStrongest[x] = value;
+    }
+    rowStrongest[y] = row;
+    if (row > strongest) strongest = row;
+  }
+  return { strongest, histogram, rowStrongest, columnStrongest };
+}
+
+/**
  * Ink byte → MNIST level in [0, 1]: normalised so the strongest ink is 1 (MNIST's stroke cores
  * are 255 whatever the pen's darkness), with ink fainter than NOISE_THRESHOLD of it set to 0.
  */
@@ -224,26 +257,27 @@ function inkLevels(strongest: number): Float32Array {
   return levels;
 }
 
-/** The bounding box of the ink, or null when it is only a few specks: a stray click is not a digit. */
-function findInkBox(ink: Uint8Array, width: number, height: number, levels: Float32Array): InkBox | null {
-  let left = width,
-    right = -1,
-    top = height,
-    bottom = -1,
-    solidPixels = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0, i = y * width; x < width; x++, i++) {
-      const level = levels[ink[i]];
-      if (level === 0) continue;
-      if (level >= 0.5) solidPixels++;
-      if (x < left) left = x;
-      if (x > right) right = x;
-      if (y < top) top = y;
-      if (y > bottom) bottom = y;
-    }
-  }
+/**
+ * The bounding box of the ink (pixels whose level is above 0), or null when it is only a few
+ * specks: a stray click is not a digit. Levels grow with the ink value, so "ink" is "value ≥
+ * the faintest value with a level".
+ */
+function findInkBox({ histogram, rowStrongest, columnStrongest }: InkProfile, levels: Float32Array): InkBox | null {
+  let faintest = 1;
+  while (levels[faintest] === 0) faintest++;
+  let solidPixels = 0;
+  for (let value = faintest; value <= 255; value++) if (levels[value] >= 0.5) solidPixels += histogram[value];
   if (solidPixels < MIN_INK_PIXELS) return null;
-  return { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
+  const span = (strongest: Uint8Array) => {
+    let first = 0,
+      last = strongest.length - 1;
+    while (strongest[first] < faintest) first++;
+    while (strongest[last] < faintest) last--;
+    return { first, length: last - first + 1 };
+  };
+  const columns = span(columnStrongest);
+  const rows = span(rowStrongest);
+  return { x: columns.first, y: rows.first, width: columns.length, height: rows.length };
 }
 
 /** The ink resampled so its longest side is exactly MNIST_BOX pixels, keeping the aspect ratio. */
@@ -258,7 +292,7 @@ interface FittedInk {
  * weights, applied to rows, then to columns. The box starts on a pixel boundary so the
  * longest side covers exactly 20 pixels, as in MNIST.
  */
-function fitInBox(ink: Uint8Array, levels: Float32Array, stride: number, box: InkBox): FittedInk {
+function fitInBox({ values: ink, offset, stride }: InkPlane, levels: Float32Array, imageWidth: number, box: InkBox): FittedInk {
   const scale = MNIST_BOX / Math.max(box.width, box.height);
   const width = Math.max(1, Math.ceil(box.width * scale - 1e-6));
   const height = Math.max(1, Math.ceil(box.height * scale - 1e-6));
@@ -268,11 +302,11 @@ function fitInBox(ink: Uint8Array, levels: Float32Array, stride: number, box: In
   // Horizontal pass: every source row of the box → `width` values.
   const rows = new Float32Array(box.height * width);
   for (let y = 0; y < box.height; y++) {
-    const source = (box.y + y) * stride + box.x;
+    const source = offset + ((box.y + y) * imageWidth + box.x) * stride;
     for (let x = 0; x < width; x++) {
       const { first, weights } = columnWeights[x];
       let sum = 0;
-      for (let k = 0; k < weights.length; k++) sum += levels[ink[source + first + k]] * weights[k];
+      for (let k = 0, i = source + first * stride; k < weights.length; k++, i += stride) sum += levels[ink[i]] * weights[k];
       rows[y * width + x] = sum;
     }
   }
