@@ -177,12 +177,15 @@ interface InkPlane {
  */
 function inkPlane({ data, width, height, channels, hasAlpha }: RawImage): InkPlane {
   const border = borderIndices(width, height);
-  const transparentBorder = hasAlpha && border.filter((i) => data[i * channels + channels - 1] < 128).length > border.length / 2;
-  if (transparentBorder) return { values: data, offset: channels - 1, stride: channels };
+  if (hasAlpha) {
+    let transparent = 0;
+    for (const i of border) if (data[i * channels + channels - 1] < 128) transparent++;
+    if (transparent > border.length / 2) return { values: data, offset: channels - 1, stride: channels };
+  }
 
   const pixelCount = width * height;
   const ink = new Uint8Array(pixelCount);
-  const background = median(border.map((i) => greyOverWhite(data, i * channels, channels, hasAlpha)));
+  const background = median(Array.from(border, (i) => greyOverWhite(data, i * channels, channels, hasAlpha)));
   const sign = background >= 128 ? -1 : 1; // dark ink on a light background, or light on dark
   for (let i = 0, o = 0; i < pixelCount; i++, o += channels) {
     const difference = sign * (greyOverWhite(data, o, channels, hasAlpha) - background);
@@ -198,11 +201,16 @@ function greyOverWhite(data: Uint8Array, offset: number, channels: number, hasAl
   return alpha === 255 ? luma : ((luma * alpha + 255 * (255 - alpha) + 127) / 255) | 0;
 }
 
-function borderIndices(width: number, height: number): number[] {
+/** Every frame of a stream has the same size: the last list is kept rather than rebuilt per frame. */
+let lastBorder: { width: number; height: number; indices: Uint32Array } | undefined;
+
+function borderIndices(width: number, height: number): Uint32Array {
+  if (lastBorder?.width === width && lastBorder.height === height) return lastBorder.indices;
   const indices: number[] = [];
   for (let x = 0; x < width; x++) indices.push(x, (height - 1) * width + x);
   for (let y = 1; y < height - 1; y++) indices.push(y * width, y * width + width - 1);
-  return indices;
+  lastBorder = { width, height, indices: Uint32Array.from(indices) };
+  return lastBorder.indices;
 }
 
 function median(values: number[]): number {
