@@ -11,7 +11,7 @@
  *   N clients  closed loop until FRAMES frames are answered: the server's capacity (in a closed
  *              loop latency is queueing by construction: mean ≈ N / throughput)
  *   server     RSS and tf tensor count (from /metrics) across the closed loop's FRAMES frames, and
- *              from the end of warm-up to the end
+ *              from the end of warm-up (once RSS levelled off) to the end; CPU per frame
  *
  * Every frame is `final: true`, so the debounce never holds one: what is measured is the server's
  * pipeline (validation, preprocessing, micro-batched inference, the socket round trip). Clients
@@ -47,6 +47,11 @@ const PHASE_SECONDS = numberFlag('seconds', 90, 600);
 const SINGLE_FRAMES = 2000;
 const HTTP_REQUESTS = 500;
 const WARM_UP_FRAMES = 300;
+/** Warm-up under N clients runs in rounds of this many frames until RSS stops rising (at most WARM_UP_ROUNDS). */
+const WARM_UP_ROUND_FRAMES = 2500;
+const WARM_UP_ROUNDS = 12;
+/** RSS "stopped rising": a round ended within this of the highest reading so far, twice running. */
+const RSS_LEVEL_MB = 3;
 
 // —— the server process ——
 
@@ -258,8 +263,10 @@ async function main(): Promise<void> {
   console.log(`server at ${server.url} (pid ${server.child.pid})`);
   try {
     // Warm-up, in the shapes the phases use: first calls allocate and JIT, batches of every size
-    // grow the wasm heap and the allocator's arenas to their working size. RSS growth after this
-    // is what traffic leaves behind.
+    // grow the wasm heap, and the allocator's arenas (one per thread that allocates: the event
+    // loop, the preprocessing thread, libuv's pool) grow to their working size. That takes
+    // several thousand frames under N clients, so the warm-up runs until RSS levels off; growth
+    // after that is what traffic leaves behind, which is what a leak check wants to see.
     const warm = await connect(server.url);
     let warmed = 0;
     await closedLoop(
@@ -269,19 +276,28 @@ async function main(): Promise<void> {
       () => warmed++,
     );
     warm.disconnect();
-    const warmSockets = await Promise.all(Array.from({ length: CLIENTS }, () => connect(server.url)));
-    let warmIssued = 0;
-    await Promise.all(
-      warmSockets.map((s) =>
-        closedLoop(
-          s,
-          images,
-          () => warmIssued++ < WARM_UP_FRAMES * 10,
-          () => undefined,
+    const warmUpRss: number[] = [];
+    for (let round = 0, level = 0; round < WARM_UP_ROUNDS && level < 2; round++) {
+      const warmSockets = await Promise.all(Array.from({ length: CLIENTS }, () => connect(server.url)));
+      let warmIssued = 0;
+      await Promise.all(
+        warmSockets.map((s) =>
+          closedLoop(
+            s,
+            images,
+            () => warmIssued++ < WARM_UP_ROUND_FRAMES,
+            () => undefined,
+          ),
         ),
-      ),
+      );
+      warmSockets.forEach((s) => s.disconnect());
+      const { rssMb } = await serverGauges(server.url);
+      level = warmUpRss.length && rssMb <= Math.max(...warmUpRss) + RSS_LEVEL_MB ? level + 1 : 0;
+      warmUpRss.push(rssMb);
+    }
+    console.log(
+      `warm-up: ${WARM_UP_FRAMES} frames from 1 client, then ${warmUpRss.length} × ${WARM_UP_ROUND_FRAMES} from ${CLIENTS}; RSS after each round ${warmUpRss.join(', ')} MB`,
     );
-    warmSockets.forEach((s) => s.disconnect());
     await sleep(500);
     const before = await serverGauges(server.url);
 
@@ -414,7 +430,11 @@ async function main(): Promise<void> {
       http: httpSummary,
       openLoop: { ...openLoopResult, serverStagesMs: { p50: pacedStages.percentile(50), p99: pacedStages.percentile(99) } },
       closedLoop: { clients: CLIENTS, ...manyClients },
-      memory: { closedLoop: { frames: many.length, before: afterPaced, after }, sinceWarmUp: { frames: framesSinceBefore, before, after } },
+      memory: {
+        warmUpRssMb: warmUpRss,
+        closedLoop: { frames: many.length, before: afterPaced, after },
+        sinceWarmUp: { frames: framesSinceBefore, before, after },
+      },
     };
     await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
     await writeFile(path.join(ROOT, 'bench/results/server.json'), JSON.stringify(results, null, 2));

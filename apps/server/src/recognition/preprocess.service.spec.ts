@@ -1,7 +1,7 @@
 import sharp from 'sharp';
+import { PreprocessPool } from '@live-digits/shared/preprocessing/preprocess-pool';
 import { blankCanvasPng, dataUrl, drawingPng, drawnDigits } from '../../../../test/server/support/drawings';
 import { loadConfig } from '../config/app.config';
-import { PreprocessPool } from '@live-digits/shared/preprocessing/preprocess-pool';
 import { ClientError } from '../common/client-error';
 import { PreprocessService } from './preprocess.service';
 
