@@ -10,8 +10,9 @@
  *              arrives while its socket's previous one is still processed may be superseded
  *   N clients  closed loop until FRAMES frames are answered: the server's capacity (in a closed
  *              loop latency is queueing by construction: mean ≈ N / throughput)
- *   server     RSS and tf tensor count (from /metrics) across the closed loop's FRAMES frames, and
- *              from the end of warm-up (once RSS levelled off) to the end; CPU per frame
+ *   server     RSS and tf tensor count (from /metrics) from the end of a memory warm-up (run until
+ *              RSS levels off) over both N-client phases, and across the closed loop alone; CPU
+ *              per frame
  *
  * Every frame is `final: true`, so the debounce never holds one: what is measured is the server's
  * pipeline (validation, preprocessing, micro-batched inference, the socket round trip). Clients
@@ -166,6 +167,23 @@ async function closedLoop(
   }
 }
 
+/** CLIENTS sockets sending `final` frames back to back until `frames` are sent (or the deadline); the seconds it took. */
+async function manyClientsClosedLoop(
+  url: string,
+  images: Buffer[],
+  frames: number,
+  onAnswer: (ms: number) => void = () => undefined,
+  deadline = Infinity,
+): Promise<number> {
+  const sockets = await Promise.all(Array.from({ length: CLIENTS }, () => connect(url)));
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(sockets.map((s) => closedLoop(s, images, () => issued++ < frames && Date.now() < deadline, onAnswer)));
+  const seconds = (performance.now() - started) / 1000;
+  sockets.forEach((s) => s.disconnect());
+  return seconds;
+}
+
 /**
  * Sends a `final` frame every 1/rate s for `seconds`, whatever the answers do (open loop); records
  * the latency of every answered frame. Frames superseded on the server get no answer.
@@ -263,12 +281,9 @@ async function main(): Promise<void> {
   console.log(`server at ${server.url} (pid ${server.child.pid})`);
   try {
     // Warm-up, in the shapes the phases use: first calls allocate and JIT, batches of every size
-    // grow the wasm heap, and the allocator's arenas (one per thread that allocates: the event
-    // loop, the preprocessing thread, libuv's pool) grow to their working size. That takes
-    // several thousand frames under N clients, so the warm-up runs until RSS levels off; growth
-    // after that is what traffic leaves behind, which is what a leak check wants to see.
-    const warm = await connect(server.url);
+    // grow the wasm heap.
     let warmed = 0;
+    const warm = await connect(server.url);
     await closedLoop(
       warm,
       images,
@@ -276,30 +291,8 @@ async function main(): Promise<void> {
       () => warmed++,
     );
     warm.disconnect();
-    const warmUpRss: number[] = [];
-    for (let round = 0, level = 0; round < WARM_UP_ROUNDS && level < 2; round++) {
-      const warmSockets = await Promise.all(Array.from({ length: CLIENTS }, () => connect(server.url)));
-      let warmIssued = 0;
-      await Promise.all(
-        warmSockets.map((s) =>
-          closedLoop(
-            s,
-            images,
-            () => warmIssued++ < WARM_UP_ROUND_FRAMES,
-            () => undefined,
-          ),
-        ),
-      );
-      warmSockets.forEach((s) => s.disconnect());
-      const { rssMb } = await serverGauges(server.url);
-      level = warmUpRss.length && rssMb <= Math.max(...warmUpRss) + RSS_LEVEL_MB ? level + 1 : 0;
-      warmUpRss.push(rssMb);
-    }
-    console.log(
-      `warm-up: ${WARM_UP_FRAMES} frames from 1 client, then ${warmUpRss.length} × ${WARM_UP_ROUND_FRAMES} from ${CLIENTS}; RSS after each round ${warmUpRss.join(', ')} MB`,
-    );
+    await manyClientsClosedLoop(server.url, images, WARM_UP_ROUND_FRAMES);
     await sleep(500);
-    const before = await serverGauges(server.url);
 
     // 1 client over Socket.IO.
     const single: number[] = [];
@@ -321,6 +314,7 @@ async function main(): Promise<void> {
       `\n1 client, ${oneClient.count} frames: p50 ${oneClient.p50} ms  p95 ${oneClient.p95} ms  p99 ${oneClient.p99} ms  (targets p50 ≤ 5, p99 ≤ 15)`,
     );
     console.log(`  server-side medians: ${stages.describe(50)}`);
+    console.log(`  server-side p99s:    ${stages.describe(99)}`);
 
     // 1 client over HTTP, the seed projects' API.
     const http: number[] = [];
@@ -340,8 +334,26 @@ async function main(): Promise<void> {
       `1 client, POST /predict × ${HTTP_REQUESTS}: p50 ${httpSummary.p50} ms  p99 ${httpSummary.p99} ms  ${httpSummary.perSecond} requests/s`,
     );
 
+    // Memory warm-up: the allocator's arenas (one per thread that allocates: the event loop, the
+    // preprocessing thread, libuv's pool) take several thousand frames under N clients to grow to
+    // their working size, so this runs until RSS levels off. Growth after it is what traffic
+    // leaves behind, which is what a leak check wants to see. (It comes after the 1-client phase:
+    // that one measures a server with one person drawing on it.)
+    const warmUpRss: number[] = [];
+    for (let round = 0, level = 0; round < WARM_UP_ROUNDS && level < 2; round++) {
+      await manyClientsClosedLoop(server.url, images, WARM_UP_ROUND_FRAMES);
+      const { rssMb } = await serverGauges(server.url);
+      level = warmUpRss.length && rssMb <= Math.max(...warmUpRss) + RSS_LEVEL_MB ? level + 1 : 0;
+      warmUpRss.push(rssMb);
+    }
+    console.log(
+      `memory warm-up: ${warmUpRss.length} × ${WARM_UP_ROUND_FRAMES} frames from ${CLIENTS} clients, RSS after each ${warmUpRss.join(', ')} MB`,
+    );
+    await sleep(500);
+    const before = await serverGauges(server.url);
+
     // N clients streaming at a steady pace.
-    const beforePaced = await serverGauges(server.url);
+    const beforePaced = before;
     const paced = await Promise.all(Array.from({ length: CLIENTS }, () => connect(server.url)));
     const pacedLatencies: number[] = [];
     const pacedStages = new StageTimings();
@@ -374,25 +386,10 @@ async function main(): Promise<void> {
     console.log(`  server-side p99s:    ${pacedStages.describe(99)}`);
 
     // N clients in a closed loop, until FRAMES frames are answered (or the phase's time cap).
-    const sockets = await Promise.all(Array.from({ length: CLIENTS }, () => connect(server.url)));
     const many: number[] = [];
-    const manyDeadline = Date.now() + PHASE_SECONDS * 1000;
-    let issued = 0;
     const clientCpu = process.cpuUsage();
-    const manyStarted = performance.now();
-    await Promise.all(
-      sockets.map((s) =>
-        closedLoop(
-          s,
-          images,
-          () => issued++ < FRAMES && Date.now() < manyDeadline,
-          (ms) => many.push(ms),
-        ),
-      ),
-    );
-    const seconds = (performance.now() - manyStarted) / 1000;
+    const seconds = await manyClientsClosedLoop(server.url, images, FRAMES, (ms) => many.push(ms), Date.now() + PHASE_SECONDS * 1000);
     const { user, system } = process.cpuUsage(clientCpu);
-    sockets.forEach((s) => s.disconnect());
     const afterMany = await serverGauges(server.url);
     // Where the two cores go: the server (every thread) and this process' clients, per answered frame.
     const cpuMsPerFrame = {
@@ -413,12 +410,12 @@ async function main(): Promise<void> {
 
     await sleep(500);
     const after = await serverGauges(server.url);
-    const framesSinceBefore = single.length + HTTP_REQUESTS + sentPaced + many.length;
+    const framesSinceBefore = sentPaced + many.length;
     console.log(
-      `server memory across the ${many.length}-frame closed loop: RSS ${afterPaced.rssMb} → ${after.rssMb} MB (${(after.rssMb - afterPaced.rssMb).toFixed(1)} MB; target < 30), tensors ${afterPaced.tensors} → ${after.tensors} (target unchanged); V8 heap ${afterPaced.heapMb} → ${after.heapMb} MB, Buffers ${afterPaced.externalMb} → ${after.externalMb} MB`,
+      `server memory over the ${framesSinceBefore} frames after the memory warm-up: RSS ${before.rssMb} → ${after.rssMb} MB (${(after.rssMb - before.rssMb).toFixed(1)} MB; target < 30), tensors ${before.tensors} → ${after.tensors} (target unchanged); V8 heap ${before.heapMb} → ${after.heapMb} MB, Buffers ${before.externalMb} → ${after.externalMb} MB`,
     );
     console.log(
-      `server memory across all ${framesSinceBefore} frames since warm-up: RSS ${before.rssMb} → ${after.rssMb} MB (${(after.rssMb - before.rssMb).toFixed(1)} MB), tensors ${before.tensors} → ${after.tensors}`,
+      `  across the ${many.length}-frame closed loop alone: RSS ${afterPaced.rssMb} → ${after.rssMb} MB (${(after.rssMb - afterPaced.rssMb).toFixed(1)} MB), tensors ${afterPaced.tensors} → ${after.tensors}`,
     );
 
     const results = {
@@ -433,7 +430,7 @@ async function main(): Promise<void> {
       memory: {
         warmUpRssMb: warmUpRss,
         closedLoop: { frames: many.length, before: afterPaced, after },
-        sinceWarmUp: { frames: framesSinceBefore, before, after },
+        afterMemoryWarmUp: { frames: framesSinceBefore, before, after },
       },
     };
     await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
