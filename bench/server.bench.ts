@@ -229,25 +229,19 @@ class StageTimings {
   }
 
   percentile(p: number): PredictionPayload['timings'] {
-    const at = (values: number[]) =>
-      Math.round(
-        percentile(
-          [...values].sort((a, b) => a - b),
-          p,
-        ) * 100,
-      ) / 100;
-    return {
-      queueMs: at(this.values.queueMs),
-      preprocessMs: at(this.values.preprocessMs),
-      inferenceMs: at(this.values.inferenceMs),
-      totalMs: at(this.values.totalMs),
-    };
+    const at = (values: number[]) => Math.round(percentile([...values].sort(byValue), p) * 100) / 100;
+    const { queueMs, preprocessMs, inferenceMs, totalMs } = this.values;
+    return { queueMs: at(queueMs), preprocessMs: at(preprocessMs), inferenceMs: at(inferenceMs), totalMs: at(totalMs) };
   }
 
   describe(p: number): string {
     const t = this.percentile(p);
     return `waiting for the socket's previous frame ${t.queueMs} ms, preprocess ${t.preprocessMs} ms, inference (batching included) ${t.inferenceMs} ms, total ${t.totalMs} ms`;
   }
+}
+
+function byValue(a: number, b: number): number {
+  return a - b;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -353,7 +347,6 @@ async function main(): Promise<void> {
     const before = await serverGauges(server.url);
 
     // N clients streaming at a steady pace.
-    const beforePaced = before;
     const paced = await Promise.all(Array.from({ length: CLIENTS }, () => connect(server.url)));
     const pacedLatencies: number[] = [];
     const pacedStages = new StageTimings();
@@ -371,7 +364,7 @@ async function main(): Promise<void> {
     const sentPaced = pacedCounts.reduce((sum, c) => sum + c.sent, 0);
     const afterPaced = await serverGauges(server.url);
     const openLoopResult = {
-      meanBatch: meanBatch(beforePaced, afterPaced),
+      meanBatch: meanBatch(before, afterPaced),
       clients: CLIENTS,
       offeredPerSecond: CLIENTS * RATE,
       ...latencySummary(pacedLatencies),
