@@ -54,10 +54,10 @@ export class PreprocessService implements OnModuleDestroy {
    * other cores while this loop serves sockets and runs inference.
    */
   async preprocess(bytes: Uint8Array): Promise<PreprocessedImage> {
-    const onPool = this.pool !== undefined && this.inFlight > 0;
+    const pool = this.inFlight > 0 ? this.pool : undefined;
     this.inFlight++;
     try {
-      return await (onPool ? this.pool!.preprocess(bytes, this.limits) : preprocessImage(bytes, this.limits));
+      return await (pool ? pool.preprocess(bytes, this.limits) : preprocessImage(bytes, this.limits));
     } catch (error) {
       throw toClientError(error);
     } finally {

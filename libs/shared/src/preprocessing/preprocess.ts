@@ -218,13 +218,7 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
-/**
- * Everything the ink box and the noise threshold need, from one pass over the plane: how many
- * pixels hold each ink value, and the strongest ink of every row and every column. Which values
- * count as ink is only known once the strongest is (see inkLevels), and the per-row and
- * per-column maxima answer "is there ink here" for any threshold without a second pass.
- * This loop touches every pixel and is most of the JS time; on a canvas most pixels are 0.
- */
+/** How many pixels hold each ink value, and the strongest ink overall, per row and per column. */
 interface InkProfile {
   strongest: number;
   histogram: Uint32Array;
@@ -232,6 +226,12 @@ interface InkProfile {
   columnStrongest: Uint8Array;
 }
 
+/**
+ * Everything the ink box and the noise threshold need, from one pass over the plane. Which values
+ * count as ink is only known once the strongest is (see inkLevels), and the per-row and
+ * per-column maxima answer "is there ink here" for any threshold without a second pass.
+ * This loop touches every pixel and is most of the JS time; on a canvas most pixels are 0.
+ */
 function inkProfile({ values, offset, stride }: InkPlane, width: number, height: number): InkProfile {
   const histogram = new Uint32Array(256);
   const rowStrongest = new Uint8Array(height);
