@@ -21,12 +21,15 @@
  * Flags: --clients N (≤ 200, default 50) --rate F (frames/s per client in the open loop, default 8)
  * --frames N (closed loop, ≤ 100000, default 10000) --seconds S (cap per phase; open loop 15 s)
  * --profile (the server writes a V8 CPU profile to bench/results/ when it exits).
+ * The server's environment passes through: `HEAP_GROWING_PERCENT=0 npm run bench:server` measures
+ * it with V8's own heap sizing; the GC counts per phase come from the server's `--trace-gc`.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import { io, Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PredictionPayload, ServerToClientEvents } from '@live-digits/shared';
 import { SOCKET_PATH } from '@live-digits/shared';
@@ -59,6 +62,13 @@ const RSS_LEVEL_MB = 3;
 interface ServerProcess {
   child: ChildProcess;
   url: string;
+  gcs: GcCounts;
+}
+
+/** The server's garbage collections so far, read from its `--trace-gc` lines. */
+interface GcCounts {
+  full: number;
+  scavenges: number;
 }
 
 /** The production build, as `npm start` runs it (ts-node's on-the-fly compilation would be measured too). */
@@ -70,7 +80,11 @@ function buildServer(): string {
 async function startServer(modelDir: string): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    [...(process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results')}`] : []), buildServer()],
+    [
+      '--trace-gc',
+      ...(process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results')}`] : []),
+      buildServer(),
+    ],
     {
       cwd: ROOT,
       env: {
@@ -87,12 +101,17 @@ async function startServer(modelDir: string): Promise<ServerProcess> {
     },
   );
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
+  const gcs: GcCounts = { full: 0, scavenges: 0 };
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line.includes(': Mark-Compact ')) gcs.full++;
+    else if (line.includes(': Scavenge ')) gcs.scavenges++;
+    else output += `${line}\n`;
+  });
   child.stderr!.on('data', (chunk) => (output += chunk));
   const started = Date.now();
   for (;;) {
     const match = /Serving on (http:\/\/\S+)/.exec(output);
-    if (match) return { child, url: match[1] };
+    if (match) return { child, url: match[1], gcs };
     if (child.exitCode !== null || Date.now() - started > 60_000) throw new Error(`The server did not start:\n${output}`);
     await sleep(50);
   }
@@ -240,6 +259,11 @@ class StageTimings {
   }
 }
 
+/** The server's GCs since `from`: a full GC (mark-compact) stalls the event loop for milliseconds, a scavenge for a fraction of one. */
+function gcsSince(server: ServerProcess, from: GcCounts): string {
+  return `${server.gcs.full - from.full} full (mark-compact), ${server.gcs.scavenges - from.scavenges} scavenges`;
+}
+
 function byValue(a: number, b: number): number {
   return a - b;
 }
@@ -291,6 +315,7 @@ async function main(): Promise<void> {
     // 1 client over Socket.IO.
     const single: number[] = [];
     const stages = new StageTimings();
+    const singleGcs = { ...server.gcs };
     const socket = await connect(server.url);
     const singleDeadline = Date.now() + PHASE_SECONDS * 1000;
     await closedLoop(
@@ -309,6 +334,7 @@ async function main(): Promise<void> {
     );
     console.log(`  server-side medians: ${stages.describe(50)}`);
     console.log(`  server-side p99s:    ${stages.describe(99)}`);
+    console.log(`  server GCs: ${gcsSince(server, singleGcs)}`);
 
     // 1 client over HTTP, the seed projects' API.
     const http: number[] = [];
@@ -350,6 +376,7 @@ async function main(): Promise<void> {
     const paced = await Promise.all(Array.from({ length: CLIENTS }, () => connect(server.url)));
     const pacedLatencies: number[] = [];
     const pacedStages = new StageTimings();
+    const pacedGcs = { ...server.gcs };
     const pacedStarted = performance.now();
     const pacedCounts = await Promise.all(
       paced.map((s) =>
@@ -377,10 +404,12 @@ async function main(): Promise<void> {
     );
     console.log(`  server-side medians: ${pacedStages.describe(50)}`);
     console.log(`  server-side p99s:    ${pacedStages.describe(99)}`);
+    console.log(`  server GCs: ${gcsSince(server, pacedGcs)}`);
 
     // N clients in a closed loop, until FRAMES frames are answered (or the phase's time cap).
     const many: number[] = [];
     const clientCpu = process.cpuUsage();
+    const manyGcs = { ...server.gcs };
     const seconds = await manyClientsClosedLoop(server.url, images, FRAMES, (ms) => many.push(ms), Date.now() + PHASE_SECONDS * 1000);
     const { user, system } = process.cpuUsage(clientCpu);
     const afterMany = await serverGauges(server.url);
@@ -400,6 +429,7 @@ async function main(): Promise<void> {
       `${CLIENTS} clients in a closed loop, ${manyClients.count} frames in ${manyClients.seconds} s: ${manyClients.perSecond} predictions/s (capacity)  p50 ${manyClients.p50} ms  p95 ${manyClients.p95} ms  p99 ${manyClients.p99} ms, mean batch ${manyClients.meanBatch}`,
     );
     console.log(`  CPU per frame: server ${cpuMsPerFrame.server} ms (all threads), benchmark clients ${cpuMsPerFrame.clients} ms`);
+    console.log(`  server GCs: ${gcsSince(server, manyGcs)}`);
 
     await sleep(500);
     const after = await serverGauges(server.url);

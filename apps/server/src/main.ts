@@ -8,15 +8,6 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app.config';
 
-/**
- * V8 sizes the old generation by how fast we allocate, and every decoded frame's pixel buffer
- * counts against that limit until the next full collection. Under a steady stream the limit can
- * settle so low that a full mark-compact runs every ~100 ms, stalling frames by 10–30 ms; a fixed
- * growing factor of 2× (V8's dynamic one may fall to ~1.2×) keeps full collections seconds apart.
- * docs/server-benchmark.md has the measurements.
- */
-setFlagsFromString('--heap-growing-percent=100');
-
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
   let config;
@@ -27,6 +18,11 @@ async function bootstrap(): Promise<void> {
     logger.error(error.message);
     process.exit(1);
   }
+  // V8 picks the old generation's limit from how fast we allocate, and every decoded frame's pixel
+  // buffer counts against it until the next full GC. Under a steady stream the limit can settle so
+  // low that a full mark-compact runs every ~100 ms and stalls frames by 10–30 ms; a fixed factor
+  // keeps full GCs seconds apart (docs/server-benchmark.md).
+  if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
   const app = await createApp(config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.port, config.host);

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       feedbackDir: path.resolve('/srv/live-digits/data/feedback'),
       clientDir: path.resolve('/srv/live-digits/apps/client/dist'),
       corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+      heapGrowingPercent: 100,
     });
     expect(sut.maxMessageBytes).toBeGreaterThan(sut.maxImageBytes);
   });
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
         RATE_LIMIT_FPS: '5',
         CORS_ORIGINS: 'https://a.example, http://b.example:8080',
         FEEDBACK_DIR: 'fb',
+        HEAP_GROWING_PERCENT: '0',
       },
       '/cwd',
     );
@@ -52,6 +54,7 @@ describe('loadConfig', () => {
       rateLimitFps: 5,
       corsOrigins: ['https://a.example', 'http://b.example:8080'],
       feedbackDir: '/cwd/fb',
+      heapGrowingPercent: 0,
     });
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe(true);
     expect(loadConfig({ TFJS_BACKEND: 'auto' }).tfjsBackend).toBeUndefined();

@@ -39,6 +39,8 @@ export interface AppConfig {
   clientDir: string;
   /** How long SIGTERM waits for in-flight frames before closing sockets anyway. */
   shutdownGraceMs: number;
+  /** How far V8 lets the old generation grow past its live size before the next full GC, in percent; 0 leaves it to V8. */
+  heapGrowingPercent: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     feedbackDir: directory('FEEDBACK_DIR', 'data/feedback'),
     clientDir: directory('CLIENT_DIR', 'apps/client/dist'),
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 5000, 0, 600_000),
+    heapGrowingPercent: integer('HEAP_GROWING_PERCENT', 100, 0, 1000),
   };
   if (config.maxWaitMs < config.debounceMs) {
     problems.push(`MAX_WAIT_MS (${config.maxWaitMs}) must not be smaller than DEBOUNCE_MS (${config.debounceMs})`);
