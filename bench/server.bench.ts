@@ -259,9 +259,12 @@ class StageTimings {
   }
 }
 
-/** The server's GCs since `from`: a full GC (mark-compact) stalls the event loop for milliseconds, a scavenge for a fraction of one. */
+/**
+ * The server's GCs since `from`, on every thread's heap (the event loop's and the preprocessing
+ * threads'): a full GC (mark-compact) stalls its thread for milliseconds, a scavenge for a fraction of one.
+ */
 function gcsSince(server: ServerProcess, from: GcCounts): string {
-  return `${server.gcs.full - from.full} full (mark-compact), ${server.gcs.scavenges - from.scavenges} scavenges`;
+  return `${server.gcs.full - from.full} full (mark-compact), ${server.gcs.scavenges - from.scavenges} scavenges, all threads`;
 }
 
 function byValue(a: number, b: number): number {
