@@ -63,14 +63,22 @@ describe('loadConfig', () => {
   it('fails once, naming every bad variable', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', TFJS_BACKEND: 'webgl', DEBOUNCE_MS: '-1', RATE_LIMIT_FPS: '2.5', CORS_ORIGINS: 'localhost:5173' });
+      loadConfig({
+        PORT: 'eighty',
+        TFJS_BACKEND: 'webgl',
+        DEBOUNCE_MS: '-1',
+        RATE_LIMIT_FPS: '2.5',
+        CORS_ORIGINS: 'localhost:5173',
+        HEAP_GROWING_PERCENT: '5000',
+      });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const { problems, message } = error as ConfigError;
-    expect(problems).toHaveLength(5);
-    for (const name of ['PORT', 'TFJS_BACKEND', 'DEBOUNCE_MS', 'RATE_LIMIT_FPS', 'CORS_ORIGINS']) expect(message).toContain(name);
+    expect(problems).toHaveLength(6);
+    for (const name of ['PORT', 'TFJS_BACKEND', 'DEBOUNCE_MS', 'RATE_LIMIT_FPS', 'CORS_ORIGINS', 'HEAP_GROWING_PERCENT'])
+      expect(message).toContain(name);
     expect(message).toContain('"eighty"');
   });
 
