@@ -38,7 +38,7 @@ import { bundledMnistDir, readMnistSplit } from '@live-digits/shared/mnist/mnist
 import { initTensorFlow, tf } from '@live-digits/shared/tf/tf';
 import { saveModel } from '@live-digits/shared/tf/model-files';
 import { buildDigitNet } from '../training/src/model/digit-net';
-import { latencySummary, numberFlag, percentile } from './support/stats';
+import { latencySummary, numberFlag, percentileOf } from './support/stats';
 
 const ROOT = path.resolve(__dirname, '..');
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -248,7 +248,7 @@ class StageTimings {
   }
 
   percentile(p: number): PredictionPayload['timings'] {
-    const at = (values: number[]) => Math.round(percentile([...values].sort(byValue), p) * 100) / 100;
+    const at = (values: number[]) => Math.round(percentileOf(values, p) * 100) / 100;
     const { queueMs, preprocessMs, inferenceMs, totalMs } = this.values;
     return { queueMs: at(queueMs), preprocessMs: at(preprocessMs), inferenceMs: at(inferenceMs), totalMs: at(totalMs) };
   }
@@ -265,10 +265,6 @@ class StageTimings {
  */
 function gcsSince(server: ServerProcess, from: GcCounts): string {
   return `${server.gcs.full - from.full} full (mark-compact), ${server.gcs.scavenges - from.scavenges} scavenges, all threads`;
-}
-
-function byValue(a: number, b: number): number {
-  return a - b;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -16,8 +16,9 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-export function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+/** Nearest-rank percentile of `values` in any order. */
+export function percentileOf(values: number[], p: number): number {
+  return percentile([...values].sort((a, b) => a - b), p);
 }
 
 /** Count, p50 / p95 / p99 and max of latencies in ms, to 0.01 ms. */
