@@ -8,6 +8,7 @@ module.exports = {
   moduleNameMapper: {
     '^@live-digits/shared$': '<rootDir>/libs/shared/src',
     '^@live-digits/shared/(.*)$': '<rootDir>/libs/shared/src/$1',
+    '^@live-digits/digit-data/(.*)$': '<rootDir>/libs/digit-data/src/$1',
   },
   testTimeout: 60000,
 };

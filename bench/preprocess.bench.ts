@@ -7,8 +7,8 @@
  *   npx ts-node --transpile-only bench/preprocess.bench.ts
  */
 import sharp from 'sharp';
-import { generateDrawnDigits, renderDrawnDigit } from '../libs/shared/src/drawn-digits/drawn-digits';
-import { bundledMnistDir, readMnistSplit } from '../libs/shared/src/mnist/mnist-files';
+import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
+import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { preprocessImage } from '../libs/shared/src/preprocessing/preprocess';
 import { percentile } from './support/stats';
 

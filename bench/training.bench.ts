@@ -4,9 +4,10 @@
  * Ratios between rows are what to compare; absolute figures depend on the machine.
  */
 import * as os from 'node:os';
-import { bundledMnistDir, readMnistSplit } from '@live-digits/shared/mnist/mnist-files';
-import { SeededRandom } from '@live-digits/shared/random';
-import { BACKEND_NAMES, BackendName, initTensorFlow, tf } from '@live-digits/shared/tf/tf';
+import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
+import { SeededRandom } from '@live-digits/digit-data/random';
+import { BACKEND_NAMES, BackendName, tf } from '@live-digits/shared/tf/tf';
+import { initTrainingTensorFlow } from '../training/src/tf/wasm-training-kernels';
 import { augmentBatch } from '../training/src/augmentation/augment';
 import { buildDigitNet } from '../training/src/model/digit-net';
 import { flattenWeights } from '../training/src/trainer/flat-weights';
@@ -75,7 +76,7 @@ export async function benchTraining(seconds = 15): Promise<void> {
   console.log(`Training throughput, digit-net, batch ${BATCH}, ${seconds}s per row (${os.availableParallelism()} cores)`);
   const rows: Array<[string, number]> = [];
   // Registers what can load (tfjs-node when present) and the wasm gradient kernels.
-  await initTensorFlow();
+  await initTrainingTensorFlow();
   for (const backend of BACKEND_NAMES) {
     const available = await tf.setBackend(backend).catch(() => false);
     if (!available) {

@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/shared/drawn-digits/drawn-digits';
-import { bundledMnistDir, readMnistSplit } from '@live-digits/shared/mnist/mnist-files';
+import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
+import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { loadModel } from '@live-digits/shared/tf/model-files';
-import { initTensorFlow, tf } from '@live-digits/shared/tf/tf';
+import { tf } from '@live-digits/shared/tf/tf';
+import { initTrainingTensorFlow } from '../../training/src/tf/wasm-training-kernels';
 import { runTrainingCli } from '../support/training-cli';
 
 describe('training CLI', () => {
@@ -13,7 +14,7 @@ describe('training CLI', () => {
   let modelDir: string;
 
   beforeAll(async () => {
-    await initTensorFlow({ backend: 'wasm' });
+    await initTrainingTensorFlow({ backend: 'wasm' });
     workDir = await mkdtemp(path.join(tmpdir(), 'train-cli-'));
     modelDir = path.join(workDir, 'model');
   });

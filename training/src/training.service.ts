@@ -10,9 +10,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { SeededRandom } from '@live-digits/shared/random';
+import { SeededRandom } from '@live-digits/digit-data/random';
 import { loadModel, saveModel } from '@live-digits/shared/tf/model-files';
-import { BackendName, initTensorFlow, tf } from '@live-digits/shared/tf/tf';
+import { BackendName, tf } from '@live-digits/shared/tf/tf';
+import { initTrainingTensorFlow } from './tf/wasm-training-kernels';
 import { DEFAULT_AUGMENTATION } from './augmentation/augment';
 import { loadTrainingData, TrainingData } from './data/training-data';
 import { summarise } from './evaluation/classification-summary';
@@ -88,7 +89,7 @@ export class TrainingService {
 
   async train(options: TrainOptions, observer: TrainingObserver): Promise<ModelMetadata> {
     await this.assertWritable(options.out);
-    const backend = await initTensorFlow({ backend: options.backend, log: observer.log });
+    const backend = await initTrainingTensorFlow({ backend: options.backend, log: observer.log });
     const data = await loadTrainingData(options);
     if (data.train.count < options.batchSize) {
       throw new TrainingError(`--batch-size ${options.batchSize} is larger than the ${data.train.count} training images`);

@@ -4,7 +4,7 @@
  * through CDP touch events) along stroke data in canvas pixels, and reads the `data-testid` hooks.
  */
 import type { CDPSession, Page } from 'playwright-core';
-import type { Point } from '@live-digits/shared/drawn-digits/drawn-digits';
+import type { Point } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 
 const CANVAS_SIZE = 400;
 /** A pointer sample every few canvas pixels, like a hand moving a mouse at a steady pace. */

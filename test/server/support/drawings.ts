@@ -3,8 +3,8 @@
  * project's drawn-digit generator, rendered as the browser would send them (400×400 PNG).
  */
 import sharp from 'sharp';
-import { DrawnDigit, generateDrawnDigits, renderDrawnDigit } from '@live-digits/shared/drawn-digits/drawn-digits';
-import { bundledMnistDir, readMnistSplit } from '@live-digits/shared/mnist/mnist-files';
+import { DrawnDigit, generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
+import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 
 let mnistTest: ReturnType<typeof readMnistSplit> | undefined;
 

@@ -5,7 +5,7 @@
  * stroke weight. Round canvas pens come out *thinner* than MNIST strokes (≈ 1.4 px against
  * ≈ 1.9 px), so the stroke-weight change leans towards thinning: thickening made 1s read as 7s.
  */
-import { SeededRandom } from '@live-digits/shared/random';
+import { SeededRandom } from '@live-digits/digit-data/random';
 import { tf } from '@live-digits/shared/tf/tf';
 
 export interface AugmentationOptions {

@@ -5,9 +5,9 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { readLabelledFolder } from '@live-digits/shared/labelled-images/labelled-folder';
-import { bundledMnistDir, MnistSet, readMnistSplit } from '@live-digits/shared/mnist/mnist-files';
+import { bundledMnistDir, MnistSet, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
-import { SeededRandom } from '@live-digits/shared/random';
+import { SeededRandom } from '@live-digits/digit-data/random';
 
 export const IMAGE_BYTES = 28 * 28;
 

@@ -4,9 +4,9 @@
  * server uses, so these figures are what a person drawing on the page can expect.
  */
 import { Injectable } from '@nestjs/common';
-import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/shared/drawn-digits/drawn-digits';
+import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { readLabelledFolder } from '@live-digits/shared/labelled-images/labelled-folder';
-import { bundledMnistDir, readMnistSplit } from '@live-digits/shared/mnist/mnist-files';
+import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
 import { tf } from '@live-digits/shared/tf/tf';
 import { IMAGE_BYTES, ImageSet } from '../data/training-data';

@@ -4,8 +4,9 @@
  * weights stay bit-identical without ever being copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SeededRandom } from '@live-digits/shared/random';
-import { initTensorFlow, tf } from '@live-digits/shared/tf/tf';
+import { SeededRandom } from '@live-digits/digit-data/random';
+import { tf } from '@live-digits/shared/tf/tf';
+import { initTrainingTensorFlow } from '../tf/wasm-training-kernels';
 import { augmentBatch } from '../augmentation/augment';
 import { buildDigitNet } from '../model/digit-net';
 import { flattenWeights, setFlatWeights } from './flat-weights';
@@ -96,7 +97,7 @@ class GradientWorker {
 
 async function main(): Promise<void> {
   const setup = workerData as WorkerSetup;
-  const backend = await initTensorFlow({ backend: setup.backend });
+  const backend = await initTrainingTensorFlow({ backend: setup.backend });
   const worker = new GradientWorker(setup);
   const port = parentPort!;
   const reply = (response: WorkerResponse) => {

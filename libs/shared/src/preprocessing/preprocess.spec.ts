@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { bundledMnistDir, readMnistSplit } from '../mnist/mnist-files';
+import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { encodePreviewPng, imageBytesFrom, PreprocessError, preprocessImage } from './preprocess';
 
 /** A "2" as a canvas pen would draw it: one round-capped stroke, drawn at (dx, dy) from its home, scaled by `size`. */

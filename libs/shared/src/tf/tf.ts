@@ -8,7 +8,6 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels } from './wasm-training-kernels';
 
 export { tf };
 
@@ -60,7 +59,6 @@ async function activate(name: BackendName): Promise<void> {
   if (name === 'wasm') {
     // An absolute path keeps the .wasm files loadable whatever the working directory or bundling.
     setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
-    registerWasmTrainingKernels();
   }
   if (!(await tf.setBackend(name))) throw new Error(`setBackend('${name}') failed`);
   await tf.ready();

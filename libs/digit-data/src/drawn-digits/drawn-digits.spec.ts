@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { bundledMnistDir, MnistSet, readMnistSplit } from '../mnist/mnist-files';
-import { preprocessImage } from '../preprocessing/preprocess';
+import { preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
 import { SeededRandom } from '../random';
 import { CANVAS_SIZE, DIGIT_HEIGHT, DrawnDigit, generateDrawnDigits, PEN_WIDTH, renderDrawnDigit, strokesFromMnist } from './drawn-digits';
 
