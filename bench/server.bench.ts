@@ -36,7 +36,7 @@ import { SOCKET_PATH } from '@live-digits/shared';
 import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { initTensorFlow, tf } from '@live-digits/shared/tf/tf';
-import { saveModel } from '@live-digits/shared/tf/model-files';
+import { saveModel } from '@live-digits/shared/model/model-files';
 import { buildDigitNet } from '../training/src/model/digit-net';
 import { latencySummary, numberFlag, percentileOf } from './support/stats';
 

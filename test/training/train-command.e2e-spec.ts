@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
-import { loadModel } from '@live-digits/shared/tf/model-files';
+import { loadModel } from '@live-digits/shared/model/model-files';
 import { tf } from '@live-digits/shared/tf/tf';
 import { initTrainingTensorFlow } from '../../training/src/tf/wasm-training-kernels';
 import { runTrainingCli } from '../support/training-cli';

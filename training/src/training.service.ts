@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { SeededRandom } from '@live-digits/digit-data/random';
-import { loadModel, saveModel } from '@live-digits/shared/tf/model-files';
+import { DEFAULT_MODEL_DIR, loadModel, modelIdFor, REPORT_PNG, REPORT_SVG, saveModel, writeModelMetadata } from '@live-digits/shared/model/model-files';
+import { MODEL_CONTRACT_TEXT } from '@live-digits/shared/model/model-contract';
 import { BackendName, tf } from '@live-digits/shared/tf/tf';
 import { initTrainingTensorFlow } from './tf/wasm-training-kernels';
 import { DEFAULT_AUGMENTATION } from './augmentation/augment';
@@ -19,7 +20,7 @@ import { loadTrainingData, TrainingData } from './data/training-data';
 import { summarise } from './evaluation/classification-summary';
 import { EvaluationService } from './evaluation/evaluation.service';
 import { buildDigitNet, DIGIT_NET_ARCHITECTURE } from './model/digit-net';
-import { EpochRecord, ModelMetadata } from './model/model-metadata';
+import { EpochRecord, ModelMetadata } from '@live-digits/shared/model/model-metadata';
 import { renderTrainingReport } from './report/training-report';
 import { flattenWeights, setFlatWeights } from './trainer/flat-weights';
 import { oneCycleLearningRate } from './trainer/learning-rate';
@@ -47,7 +48,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   batchSize: 128,
   learningRate: 3e-3,
   seed: 42,
-  out: 'models/digit-net',
+  out: DEFAULT_MODEL_DIR,
   resume: false,
   workers: Math.max(1, Math.min(2, os.availableParallelism())),
   validationSize: 5000,
@@ -144,10 +145,10 @@ export class TrainingService {
     const created = new Date();
 
     const metadata: ModelMetadata = {
-      modelId: `digit-net-${created.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}`,
+      modelId: modelIdFor(created),
       created: created.toISOString(),
       gitCommit: gitCommit(),
-      contract: { input: '[N, 28, 28, 1] float32 in [0, 1], white ink on black, MNIST-centred', output: '[N, 10] softmax probabilities for digits 0–9' },
+      contract: { ...MODEL_CONTRACT_TEXT },
       architecture: DIGIT_NET_ARCHITECTURE,
       parameterCount: model.countParams(),
       backend,
@@ -242,10 +243,11 @@ export class TrainingService {
   }
 
   private async writeOutputs(model: tf.LayersModel, metadata: ModelMetadata, dir: string): Promise<void> {
-    await saveModel(model, dir);
-    await writeFile(path.join(dir, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
+    const { weightsSha256 } = await saveModel(model, dir);
+    metadata.weightsSha256 = weightsSha256;
+    await writeModelMetadata(dir, metadata);
     const report = renderTrainingReport(metadata);
-    await writeFile(path.join(dir, 'report.svg'), report);
-    await sharp(Buffer.from(report)).png().toFile(path.join(dir, 'report.png'));
+    await writeFile(path.join(dir, REPORT_SVG), report);
+    await sharp(Buffer.from(report)).png().toFile(path.join(dir, REPORT_PNG));
   }
 }

@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { initTensorFlow } from '@live-digits/shared/tf/tf';
-import { MODEL_JSON, saveModel } from '@live-digits/shared/tf/model-files';
+import { MODEL_JSON, saveModel } from '@live-digits/shared/model/model-files';
 import { buildDigitNet } from '../../../training/src/model/digit-net';
 
 export interface ThrowawayModel {

@@ -1,6 +1,6 @@
 /** Training progress on the terminal: a bar per epoch on a TTY, plain lines in logs and CI. */
 import { SingleBar } from 'cli-progress';
-import { EpochRecord } from '../model/model-metadata';
+import { EpochRecord } from '@live-digits/shared/model/model-metadata';
 import { StepProgress, TrainingObserver } from '../training.service';
 
 const percent = (value: number) => `${(value * 100).toFixed(2)}%`;

@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { loadModel } from '@live-digits/shared/tf/model-files';
+import { loadModel } from '@live-digits/shared/model/model-files';
 import { BackendName, initTensorFlow } from '@live-digits/shared/tf/tf';
 import { loadTrainingData } from '../data/training-data';
 import { ClassificationSummary } from '../evaluation/classification-summary';

@@ -2,7 +2,7 @@
  * The training report a person opens: loss and accuracy per epoch, and the test set's confusion
  * matrix, as one self-contained SVG (report.png beside it is the same picture).
  */
-import { ModelMetadata } from '../model/model-metadata';
+import { ModelMetadata } from '@live-digits/shared/model/model-metadata';
 
 const WIDTH = 980;
 const HEIGHT = 490;

@@ -1,23 +1,19 @@
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ModelPayload } from '@live-digits/shared';
 import { BackendName, initTensorFlow, tf } from '@live-digits/shared/tf/tf';
-import { loadModel, MODEL_JSON, WEIGHTS_BIN } from '@live-digits/shared/tf/model-files';
+import { fallbackModelId, loadModelFolder, MODEL_FOLDER_FILES } from '@live-digits/shared/model/model-files';
+import { CLASS_COUNT, IMAGE_PIXELS, IMAGE_SIDE } from '@live-digits/shared/model/model-contract';
+import type { ModelMetadata } from '@live-digits/shared/model/model-metadata';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
 import { MetricsService } from '../metrics/metrics.service';
 
-export const METADATA_JSON = 'metadata.json';
-
-/** The model contract: [N, 28, 28, 1] floats in [0, 1], white ink on black → [N, 10] softmax. */
-const IMAGE_PIXELS = 28 * 28;
-const CLASSES = 10;
 
 export interface ModelInfo extends ModelPayload {
-  /** metadata.json as the training command wrote it (empty when the folder has none). */
-  metadata: Record<string, unknown>;
+  /** metadata.json as the training command wrote it (null when the folder has none). */
+  metadata: ModelMetadata | null;
   loadedAt: string;
 }
 
@@ -189,10 +185,10 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
     batch.forEach((item, i) => input.set(item.pixels, i * IMAGE_PIXELS));
     let output: tf.Tensor | undefined;
     try {
-      output = tf.tidy(() => loaded.model.predict(tf.tensor4d(input, [batch.length, 28, 28, 1])) as tf.Tensor);
+      output = tf.tidy(() => loaded.model.predict(tf.tensor4d(input, [batch.length, IMAGE_SIDE, IMAGE_SIDE, 1])) as tf.Tensor);
       const values = (await output.data()) as Float32Array;
       batch.forEach((item, i) =>
-        item.resolve({ probabilities: values.slice(i * CLASSES, (i + 1) * CLASSES), modelId: loaded.info.modelId }),
+        item.resolve({ probabilities: values.slice(i * CLASS_COUNT, (i + 1) * CLASS_COUNT), modelId: loaded.info.modelId }),
       );
     } catch (error) {
       batch.forEach((item) => item.reject(error));
@@ -227,32 +223,25 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
     return true;
   }
 
-  /** Loads, checks the contract, warms up (first calls allocate), and reads the metadata; disposes on failure. */
+  /** Loads (metadata, checksum and contract checked by the model package), warms up (first calls allocate); disposes on failure. */
   private async loadCandidate(dir: string, fingerprint: string): Promise<LoadedModel> {
-    const model = await loadModel(dir);
+    const { model, metadata } = await loadModelFolder(dir);
     try {
-      const input = model.inputs[0]?.shape;
-      const output = model.outputs[0]?.shape;
-      if (model.inputs.length !== 1 || JSON.stringify(input) !== JSON.stringify([null, 28, 28, 1])) {
-        throw new Error(`its input is ${JSON.stringify(input)}, the contract is [null,28,28,1]`);
-      }
-      if (model.outputs.length !== 1 || JSON.stringify(output) !== JSON.stringify([null, CLASSES])) {
-        throw new Error(`its output is ${JSON.stringify(output)}, the contract is [null,10]`);
-      }
       for (const size of new Set([1, this.config.batchMaxSize])) await this.warmUp(model, size);
-      return { model, info: await this.readInfo(dir, fingerprint) };
     } catch (error) {
       model.dispose();
       throw error;
     }
+    const modelId = metadata?.modelId ?? fallbackModelId(dir, fingerprint);
+    return { model, info: { modelId, testAccuracy: metadata?.testAccuracy ?? null, metadata, loadedAt: new Date().toISOString() } };
   }
 
   private async warmUp(model: tf.LayersModel, size: number): Promise<void> {
-    const output = tf.tidy(() => model.predict(tf.zeros([size, 28, 28, 1])) as tf.Tensor);
+    const output = tf.tidy(() => model.predict(tf.zeros([size, IMAGE_SIDE, IMAGE_SIDE, 1])) as tf.Tensor);
     try {
       const values = (await output.data()) as Float32Array;
       for (let row = 0; row < size; row++) {
-        const probabilities = values.subarray(row * CLASSES, (row + 1) * CLASSES);
+        const probabilities = values.subarray(row * CLASS_COUNT, (row + 1) * CLASS_COUNT);
         const sum = probabilities.reduce((a, b) => a + b, 0);
         if (!probabilities.every(Number.isFinite) || Math.abs(sum - 1) > 1e-3) {
           throw new Error(`its warm-up output is not ten probabilities summing to 1 (sum ${sum})`);
@@ -263,31 +252,10 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
     }
   }
 
-  private async readInfo(dir: string, fingerprint: string): Promise<ModelInfo> {
-    let metadata: Record<string, unknown> = {};
-    const file = path.join(dir, METADATA_JSON);
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) =>
-      error.code === 'ENOENT' ? undefined : Promise.reject(error),
-    );
-    if (text !== undefined) {
-      try {
-        metadata = JSON.parse(text);
-      } catch (error) {
-        throw new Error(`${METADATA_JSON} is not JSON (${(error as Error).message})`);
-      }
-    }
-    const modelId =
-      typeof metadata.modelId === 'string' && metadata.modelId
-        ? metadata.modelId
-        : `${path.basename(dir)}-${createHash('sha256').update(fingerprint).digest('hex').slice(0, 8)}`;
-    const testAccuracy = typeof metadata.testAccuracy === 'number' ? metadata.testAccuracy : null;
-    return { modelId, testAccuracy, metadata, loadedAt: new Date().toISOString() };
-  }
-
   /** Size and mtime of the three files: cheap to poll, changes whenever training saves. */
   private async fingerprint(): Promise<string> {
     const parts = await Promise.all(
-      [MODEL_JSON, WEIGHTS_BIN, METADATA_JSON].map((file) =>
+      MODEL_FOLDER_FILES.map((file) =>
         stat(path.join(this.config.modelDir, file)).then(
           (stats) => `${file}:${stats.size}:${stats.mtimeMs}`,
           () => `${file}:-`,

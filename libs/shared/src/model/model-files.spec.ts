@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadModel, saveModel } from './model-files';
-import { initTensorFlow, tf } from './tf';
+import { initTensorFlow, tf } from '../tf/tf';
 
 describe('model files', () => {
   let dir: string;
