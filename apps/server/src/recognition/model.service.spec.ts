@@ -158,7 +158,7 @@ describe(ModelService.name, () => {
     await saveThrowawayModel(modelDir, 1, 'good');
     await start();
     const wrong = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 10, activation: 'softmax' })] });
-    const { saveModel } = await import('@live-digits/shared/tf/model-files');
+    const { saveModel } = await import('@live-digits/shared/model/model-files');
     await saveModel(wrong, modelDir);
     wrong.dispose();
     await expect(sut.reload('test')).resolves.toBe(false);
