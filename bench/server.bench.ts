@@ -35,9 +35,8 @@ import type { ClientToServerEvents, PredictionPayload, ServerToClientEvents } fr
 import { SOCKET_PATH } from '@live-digits/shared';
 import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
-import { initTensorFlow, tf } from '@live-digits/shared/tf/tf';
-import { saveModel } from '@live-digits/shared/model/model-files';
-import { buildDigitNet } from '../training/src/model/digit-net';
+import { DEFAULT_MODEL_DIR, MODEL_JSON } from '@live-digits/shared/model/model-files';
+import { saveThrowawayModel } from '../test/server/support/model-fixtures';
 import { latencySummary, numberFlag, percentileOf } from './support/stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -272,21 +271,16 @@ function sleep(ms: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let modelDir = path.join(ROOT, 'models/digit-net');
-  let modelNote = 'models/digit-net';
+  let modelDir = path.join(ROOT, DEFAULT_MODEL_DIR);
+  let modelNote = DEFAULT_MODEL_DIR;
   let scratch: string | undefined;
-  if (!existsSync(path.join(modelDir, 'model.json'))) {
-    // Same architecture, untrained: the timings are the same, the guesses are not.
+  if (!existsSync(path.join(modelDir, MODEL_JSON))) {
+    // A small untrained stand-in: the pipeline is measured, but inference is cheaper than digit-net's.
     scratch = await mkdtemp(path.join(tmpdir(), 'bench-server-'));
     modelDir = scratch;
-    await initTensorFlow();
-    const model = buildDigitNet(1);
-    await saveModel(model, modelDir);
-    model.dispose();
-    await writeFile(path.join(modelDir, 'metadata.json'), JSON.stringify({ modelId: 'bench-untrained', testAccuracy: null }));
-    modelNote = 'untrained digit-net (models/digit-net not found)';
+    await saveThrowawayModel(modelDir, 1, 'bench-untrained');
+    modelNote = `an untrained stand-in model (${DEFAULT_MODEL_DIR} not found; inference timings are not digit-net's)`;
   }
-  void tf; // the bench's own tfjs only builds the fallback model
 
   const digits = generateDrawnDigits(readMnistSplit(bundledMnistDir(), 't10k'), 20, 1);
   const images = await Promise.all(digits.map((digit) => renderDrawnDigit(digit)));

@@ -4,9 +4,9 @@
  * real mouse events along the strokes of the project's drawn-digit generator (MNIST test digits,
  * which the model never trained on), recognised while drawing and at pen-up.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { readModelMetadata } from '@live-digits/shared/model/model-files';
 import { drawnDigits } from '../server/support/drawings';
 import { sleep, type TestServer } from '../server/support/test-server';
 import { launchChromium } from './support/chromium';
@@ -88,7 +88,9 @@ describe('the page recognising drawn digits', () => {
   }, 60_000);
 
   it('shows the model being served and a round-trip time', async () => {
-    const { modelId } = JSON.parse(readFileSync(path.join(COMMITTED_MODEL_DIR, 'metadata.json'), 'utf8'));
+    const metadata = await readModelMetadata(COMMITTED_MODEL_DIR);
+    expect(metadata).not.toBeNull();
+    const modelId = metadata!.modelId;
     const [digit] = drawnDigits(1, 5);
 
     await sut.drawWithMouse(digit.strokes);

@@ -90,9 +90,9 @@ describe('the server process', () => {
     const socket = await connect(url, 'websocket');
 
     const swapped = nextEvent(socket, 'model', (m) => m.modelId === 'process-b', 20_000);
-    await saveThrowawayModel(modelDir, 2, 'process-b');
+    const modelB = await saveThrowawayModel(modelDir, 2, 'process-b');
     server.child.kill('SIGHUP');
-    await expect(swapped).resolves.toEqual({ modelId: 'process-b', testAccuracy: null });
+    await expect(swapped).resolves.toEqual(modelB);
 
     const predictions = record(socket, 'prediction');
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));

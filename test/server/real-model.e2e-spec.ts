@@ -2,19 +2,21 @@
  * The committed model (`models/digit-net`, produced by `npm run train`) recognising drawings
  * streamed the way the page streams them: a growing drawing, a frame every ~16 ms, `final` at pointer-up.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_MODEL_DIR, readModelMetadata } from '@live-digits/shared/model/model-files';
 import { drawnDigits, growingFrames } from './support/drawings';
 import { connect, disconnectAll, record, sleep, startServer, TestServer, TRANSPORTS, within } from './support/test-server';
 
-const MODEL_DIR = path.resolve(__dirname, '../../models/digit-net');
+const MODEL_DIR = path.resolve(__dirname, '../..', DEFAULT_MODEL_DIR);
 
 describe('recognition with the committed model', () => {
   let server: TestServer;
   let modelId: string;
 
   beforeAll(async () => {
-    modelId = JSON.parse(readFileSync(path.join(MODEL_DIR, 'metadata.json'), 'utf8')).modelId;
+    const metadata = await readModelMetadata(MODEL_DIR);
+    if (!metadata) throw new Error(`${MODEL_DIR} has no metadata`);
+    modelId = metadata.modelId;
     server = await startServer({ modelDir: MODEL_DIR });
   });
   afterEach(disconnectAll);

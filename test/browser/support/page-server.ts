@@ -3,11 +3,12 @@
  * committed model unless a test says otherwise.
  */
 import * as path from 'node:path';
+import { DEFAULT_MODEL_DIR } from '@live-digits/shared/model/model-files';
 import type { AppConfig } from '../../../apps/server/src/config/app.config';
 import { startServer, TestServer } from '../../server/support/test-server';
 import { buildClient } from './client-build';
 
-export const COMMITTED_MODEL_DIR = path.resolve(__dirname, '../../../models/digit-net');
+export const COMMITTED_MODEL_DIR = path.resolve(__dirname, '../../..', DEFAULT_MODEL_DIR);
 
 export async function startPageServer(overrides: Partial<AppConfig> = {}): Promise<TestServer> {
   return startServer({ modelDir: COMMITTED_MODEL_DIR, clientDir: await buildClient(), ...overrides });

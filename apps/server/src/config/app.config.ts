@@ -5,12 +5,13 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DEFAULT_MODEL_DIR } from '@live-digits/shared/model/model-files';
 import { BACKEND_NAMES, BackendName, isBackendName } from '@live-digits/shared/tf/tf';
 
 export interface AppConfig {
   port: number;
   host: string;
-  /** Absolute path of the model folder (model.json, weights.bin, metadata.json). */
+  /** Absolute path of the model folder, read through the model package (libs/shared/src/model). */
   modelDir: string;
   /** Force one TensorFlow.js backend; undefined = the fastest that starts. */
   tfjsBackend: BackendName | undefined;
@@ -87,7 +88,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host,
-    modelDir: directory('MODEL_DIR', 'models/digit-net'),
+    modelDir: directory('MODEL_DIR', DEFAULT_MODEL_DIR),
     tfjsBackend,
     modelWatchMs: integer('MODEL_WATCH_MS', 1000, 0, 3_600_000),
     debounceMs: integer('DEBOUNCE_MS', 60, 0, 10_000),

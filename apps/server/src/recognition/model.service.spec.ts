@@ -2,13 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { tf } from '@live-digits/shared/tf/tf';
-import { saveBrokenModel, saveThrowawayModel } from '../../../../test/server/support/model-fixtures';
+import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
+import { saveModel, writeModelMetadata } from '@live-digits/shared/model/model-files';
+import { saveBrokenModel, saveThrowawayModel, throwawayMetadata } from '../../../../test/server/support/model-fixtures';
 import { AppConfig, loadConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelInfo, ModelService } from './model.service';
 
-const IMAGE = new Float32Array(784).fill(0.5);
+const IMAGE = new Float32Array(IMAGE_PIXELS).fill(0.5);
 
 describe(ModelService.name, () => {
   let root: string;
@@ -45,7 +47,7 @@ describe(ModelService.name, () => {
 
     const { probabilities, modelId } = await sut.predict(IMAGE);
     expect(modelId).toBe('first');
-    expect(probabilities).toHaveLength(10);
+    expect(probabilities).toHaveLength(CLASS_COUNT);
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
   });
 
@@ -67,7 +69,7 @@ describe(ModelService.name, () => {
     expect(values.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(40);
     // Same image, same model, whichever batch it ran in.
     for (const { probabilities } of answers)
-      for (let d = 0; d < 10; d++) expect(probabilities[d]).toBeCloseTo(answers[0].probabilities[d], 5);
+      for (let d = 0; d < CLASS_COUNT; d++) expect(probabilities[d]).toBeCloseTo(answers[0].probabilities[d], 5);
   });
 
   it('runs a lone image at once rather than waiting out the batch window', async () => {
@@ -120,7 +122,7 @@ describe(ModelService.name, () => {
     sut.onSwap((info) => seen.push(info.modelId));
 
     await saveThrowawayModel(modelDir, 2, 'new', 0.9);
-    const tensorsWithOne = tf.memory().numTensors; // counted after building the fixture, which keeps two of its own
+    const tensorsWithOne = tf.memory().numTensors; // counted after saving the fixture, which may keep tensors of its own
     await expect(sut.reload('test')).resolves.toBe(true);
 
     expect(seen).toEqual(['new']);
@@ -157,9 +159,10 @@ describe(ModelService.name, () => {
   it('refuses a model that breaks the input / output contract', async () => {
     await saveThrowawayModel(modelDir, 1, 'good');
     await start();
-    const wrong = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 10, activation: 'softmax' })] });
-    const { saveModel } = await import('@live-digits/shared/model/model-files');
-    await saveModel(wrong, modelDir);
+    // Valid files and a matching checksum: only the shapes are wrong.
+    const wrong = tf.sequential({ layers: [tf.layers.dense({ inputShape: [IMAGE_PIXELS], units: CLASS_COUNT, activation: 'softmax' })] });
+    const { weightsSha256 } = await saveModel(wrong, modelDir);
+    await writeModelMetadata(modelDir, throwawayMetadata({ modelId: 'flat', weightsSha256 }));
     wrong.dispose();
     await expect(sut.reload('test')).resolves.toBe(false);
     expect(sut.info?.modelId).toBe('good');
