@@ -3,13 +3,15 @@
  * stable code of the socket contract and a sentence a person understands. Gateways answer it as
  * `frame:error` or a failed ack, controllers as a JSON body; anything else is a server bug.
  */
+import { FEEDBACK_ERROR_CODES, FRAME_ERROR_CODES } from '@live-digits/shared';
 import type { FeedbackErrorCode, FrameErrorCode } from '@live-digits/shared';
 
 export type ClientErrorCode = FrameErrorCode | FeedbackErrorCode;
 
-export class ClientError extends Error {
+/** `C` is the code's own type, so an answer built from it can only be given where that code exists. */
+export class ClientError<C extends ClientErrorCode = ClientErrorCode> extends Error {
   constructor(
-    readonly code: ClientErrorCode,
+    readonly code: C,
     message: string,
   ) {
     super(message);
@@ -28,9 +30,32 @@ export const HTTP_STATUS_BY_CODE: Record<ClientErrorCode, number> = {
   INTERNAL_ERROR: 500,
 };
 
-/** A {@link ClientError} as it is; anything else is logged with its stack and answered as INTERNAL_ERROR. */
-export function asClientError(error: unknown, logger: { error(message: string): void }, context: string): ClientError {
-  if (error instanceof ClientError) return error;
-  logger.error(`Unexpected failure ${context}: ${error instanceof Error ? error.stack : String(error)}`);
-  return new ClientError('INTERNAL_ERROR', 'The server failed while handling this message; the failure has been logged.');
+/** The codes one client event can be answered with (from the shared contract), and its answer to a server bug. */
+export interface EventErrorCodes<C extends ClientErrorCode> {
+  codes: readonly C[];
+  unexpected: C;
+}
+
+export const FRAME_ERRORS: EventErrorCodes<FrameErrorCode> = { codes: FRAME_ERROR_CODES, unexpected: 'INTERNAL_ERROR' };
+export const FEEDBACK_ERRORS: EventErrorCodes<FeedbackErrorCode> = { codes: FEEDBACK_ERROR_CODES, unexpected: 'STORAGE_FAILED' };
+
+/**
+ * A failure as one event's answer: a {@link ClientError} whose code the event has, as it is;
+ * anything else (a bug, or a code the event does not have) is logged with its stack and answered
+ * with the event's `unexpected` code and a sentence that gives nothing away.
+ */
+export function clientErrorFor<C extends ClientErrorCode>(
+  error: unknown,
+  { codes, unexpected }: EventErrorCodes<C>,
+  logger: { error(message: string): void },
+  context: string,
+): ClientError<C> {
+  if (error instanceof ClientError && hasCodeIn(error, codes)) return error;
+  const foreign = error instanceof ClientError ? `code ${error.code} is not an answer this event has; ` : '';
+  logger.error(`Unexpected failure ${context}: ${foreign}${error instanceof Error ? error.stack : String(error)}`);
+  return new ClientError(unexpected, 'The server failed while handling this message; the failure has been logged.');
+}
+
+function hasCodeIn<C extends ClientErrorCode>(error: ClientError, codes: readonly C[]): error is ClientError<C> {
+  return (codes as readonly ClientErrorCode[]).includes(error.code);
 }

@@ -1,6 +1,7 @@
 /** Validation shared by the gateways and the controllers: one pipe, one error shape, one image rule. */
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { registerDecorator, ValidationOptions } from 'class-validator';
+import type { ImagePayload } from '@live-digits/shared';
 import { ClientError } from './client-error';
 
 /** Each failed constraint as a sentence fragment naming its field (`seq must be a whole number`). */
@@ -43,8 +44,11 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-/** PNG / JPEG / WebP bytes (Buffer, Uint8Array, ArrayBuffer) or a string (data URL or bare base64). */
-export function isImagePayload(value: unknown): boolean {
+/**
+ * The one check of an image's type: PNG / JPEG / WebP bytes (Buffer, Uint8Array, ArrayBuffer) or a
+ * non-empty string (data URL or bare base64). What it holds is the preprocessing's to judge.
+ */
+export function isImagePayload(value: unknown): value is ImagePayload {
   return (typeof value === 'string' && value.length > 0) || value instanceof Uint8Array || value instanceof ArrayBuffer;
 }
 

@@ -1,8 +1,8 @@
 import { UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { FeedbackAck } from '@live-digits/shared';
-import { SocketErrorFilter } from '../common/socket-error.filter';
 import { createValidationPipe } from '../common/validation';
+import { FeedbackErrorFilter } from './feedback-error.filter';
 import { FeedbackRateGuard } from './feedback-rate.guard';
 import { FeedbackDto } from './feedback.dto';
 import { FeedbackService } from './feedback.service';
@@ -10,7 +10,7 @@ import { FeedbackService } from './feedback.service';
 /** `feedback` with an ack: `{ ok: true, id }`, or (from the filter) `{ ok: false, code, message }`. */
 @WebSocketGateway()
 @UsePipes(createValidationPipe())
-@UseFilters(SocketErrorFilter)
+@UseFilters(FeedbackErrorFilter)
 export class FeedbackGateway {
   constructor(private readonly feedback: FeedbackService) {}
 

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FrameErrorPayload, PredictionPayload } from '@live-digits/shared';
+import type { FrameErrorPayload, ImagePayload, PredictionPayload } from '@live-digits/shared';
 import { loadConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
 import { MetricsService } from '../metrics/metrics.service';
+import { frameErrorPayload } from './frame-error.filter';
 import { FrameStreamService } from './frame-stream.service';
 import { Recognition, RecognitionService } from './recognition.service';
 
@@ -16,7 +17,7 @@ const ANSWER: Recognition = {
   modelId: 'm',
 };
 
-function setup(recognize: (image: unknown) => Promise<Recognition>) {
+function setup(recognize: (image: ImagePayload) => Promise<Recognition>) {
   const metrics = new MetricsService();
   const sut = new FrameStreamService(
     { ...loadConfig({}), debounceMs: 0, maxWaitMs: 0 },
@@ -61,6 +62,28 @@ describe(FrameStreamService.name, () => {
     expect(errors[0].message).not.toContain('x is undefined');
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('x is undefined'));
     logged.mockRestore();
+  });
+
+  it('answers a code that frames do not have as INTERNAL_ERROR, logged like any bug', async () => {
+    const { sut, errors } = setup(async () => {
+      throw new ClientError('STORAGE_FAILED', 'The drawing could not be stored.');
+    });
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    sut.receive('s1', { seq: 3, image: 'x', final: true });
+    await settle();
+    expect(errors).toEqual([{ seq: 3, code: 'INTERNAL_ERROR', message: expect.stringMatching(/logged/) }]);
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('STORAGE_FAILED'));
+    logged.mockRestore();
+  });
+
+  it('builds frame:error only from frame codes (checked by the compiler)', () => {
+    expect(frameErrorPayload(1, new ClientError('RATE_LIMITED', 'Too many frames.'))).toEqual({
+      seq: 1,
+      code: 'RATE_LIMITED',
+      message: 'Too many frames.',
+    });
+    // @ts-expect-error STORAGE_FAILED belongs to feedback: a frame:error cannot carry it
+    frameErrorPayload(1, new ClientError('STORAGE_FAILED', 'The drawing could not be stored.'));
   });
 
   it('refuses a seq that does not increase', () => {

@@ -2,8 +2,9 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FrameErrorPayload, FramePayload, PredictionPayload } from '@live-digits/shared';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
-import { asClientError, ClientError } from '../common/client-error';
+import { ClientError, clientErrorFor, FRAME_ERRORS } from '../common/client-error';
 import { MetricsService } from '../metrics/metrics.service';
+import { frameErrorPayload } from './frame-error.filter';
 import { FrameDebouncer } from './frame.debouncer';
 import { RecognitionService } from './recognition.service';
 
@@ -71,10 +72,6 @@ export class FrameStreamService implements BeforeApplicationShutdown {
     this.sessions.delete(socketId);
   }
 
-  get openSessions(): number {
-    return this.sessions.size;
-  }
-
   /** SIGTERM: stop listening for new connections, refuse new frames, answer the queued ones, then let Nest close the sockets. */
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.closing = true;
@@ -98,10 +95,10 @@ export class FrameStreamService implements BeforeApplicationShutdown {
         transport: 'socket',
       });
       sink.prediction({ seq: frame.seq, ...recognition });
-    } catch (error) {
-      const clientError = asClientError(error, this.logger, `recognising frame ${frame.seq} of socket ${socketId}`);
-      this.metrics.errors.inc({ code: clientError.code });
-      sink.error({ seq: frame.seq, code: clientError.code as FrameErrorPayload['code'], message: clientError.message });
+    } catch (failure) {
+      const error = clientErrorFor(failure, FRAME_ERRORS, this.logger, `recognising frame ${frame.seq} of socket ${socketId}`);
+      this.metrics.errors.inc({ code: error.code });
+      sink.error(frameErrorPayload(frame.seq, error));
     }
   }
 }

@@ -10,7 +10,6 @@ import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
 import { MetricsService } from '../metrics/metrics.service';
 
-
 export interface ModelInfo extends ModelPayload {
   /** metadata.json as the training command wrote it (null when the folder has none). */
   metadata: ModelMetadata | null;
@@ -99,6 +98,12 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
     return this.loaded?.info;
   }
 
+  /** The model serving now; throws MODEL_UNAVAILABLE while none is loaded. */
+  requireInfo(): ModelInfo {
+    if (!this.loaded) throw noModelLoaded();
+    return this.loaded.info;
+  }
+
   /** Called with the new model's info after every successful swap (including the first load). */
   onSwap(listener: (info: ModelInfo) => void): () => void {
     this.swapListeners.add(listener);
@@ -123,14 +128,7 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
 
   /** Queues one 28×28 image for the next micro-batch. */
   predict(pixels: Float32Array): Promise<Prediction> {
-    if (!this.loaded) {
-      return Promise.reject(
-        new ClientError(
-          'MODEL_UNAVAILABLE',
-          'No model is loaded yet; the server starts using one as soon as it is saved in its model folder.',
-        ),
-      );
-    }
+    if (!this.loaded) return Promise.reject(noModelLoaded());
     if (pixels.length !== IMAGE_PIXELS) return Promise.reject(new Error(`predict() needs ${IMAGE_PIXELS} pixels, got ${pixels.length}`));
     return new Promise<Prediction>((resolve, reject) => {
       this.queue.push({ pixels, resolve, reject });
@@ -278,4 +276,11 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
       this.polling = false;
     }
   }
+}
+
+function noModelLoaded(): ClientError<'MODEL_UNAVAILABLE'> {
+  return new ClientError(
+    'MODEL_UNAVAILABLE',
+    'No model is loaded yet; the server starts using one as soon as it is saved in its model folder.',
+  );
 }

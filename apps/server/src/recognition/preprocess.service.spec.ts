@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { IMAGE_PIXELS, IMAGE_SIDE } from '@live-digits/shared/model/model-contract';
 import { PreprocessPool } from '@live-digits/shared/preprocessing/preprocess-pool';
 import { blankCanvasPng, dataUrl, drawingPng, drawnDigits } from '../../../../test/server/support/drawings';
 import { loadConfig } from '../config/app.config';
@@ -14,11 +15,11 @@ describe(PreprocessService.name, () => {
     drawing = await drawingPng(drawnDigits(1, 7)[0]);
   });
 
-  it('turns a canvas PNG into 784 values in [0, 1] with an ink box, from bytes or a data URL', async () => {
+  it('turns a canvas PNG into the 28×28 model input: values in [0, 1] with an ink box, from bytes or a data URL', async () => {
     for (const image of [drawing, dataUrl(drawing), drawing.toString('base64')]) {
       const result = await sut.preprocess(sut.imageBytes(image));
       expect(result.empty).toBe(false);
-      expect(result.pixels).toHaveLength(784);
+      expect(result.pixels).toHaveLength(IMAGE_PIXELS);
       expect(Math.max(...result.pixels)).toBeLessThanOrEqual(1);
       expect(Math.min(...result.pixels)).toBeGreaterThanOrEqual(0);
       expect(result.inkBox).not.toBeNull();
@@ -36,15 +37,15 @@ describe(PreprocessService.name, () => {
     const url = await sut.previewDataUrl(pixels);
     expect(url).toMatch(/^data:image\/png;base64,/);
     const meta = await sharp(Buffer.from(url.split(',')[1], 'base64')).metadata();
-    expect([meta.width, meta.height]).toEqual([28, 28]);
+    expect([meta.width, meta.height]).toEqual([IMAGE_SIDE, IMAGE_SIDE]);
   });
 
-  it.each([
-    ['a number', 42, 'INVALID_IMAGE'],
-    ['text that is not base64', 'hello, world!', 'INVALID_IMAGE'],
-    ['bytes over the limit', Buffer.alloc(200_001, 1), 'IMAGE_TOO_LARGE'],
-  ])('refuses %s before decoding', (_what, image, code) => {
-    expect(() => sut.imageBytes(image)).toThrow(expect.objectContaining({ code }) as ClientError);
+  it('refuses text that is not base64 as INVALID_IMAGE, and bytes over the limit as IMAGE_TOO_LARGE before decoding', async () => {
+    expect(() => sut.imageBytes('hello, world!')).toThrow(expect.objectContaining({ code: 'INVALID_IMAGE' }) as ClientError);
+    await expect(sut.preprocess(sut.imageBytes(Buffer.alloc(200_001, 1)))).rejects.toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+      message: 'The image is 200001 bytes, more than the 200000 bytes allowed.',
+    });
   });
 
   it('refuses bytes that are not an image, a truncated PNG, and a picture over the side limit', async () => {

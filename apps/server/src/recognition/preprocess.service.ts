@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import sharp from 'sharp';
+import type { ImagePayload } from '@live-digits/shared';
 import { encodePreviewPng, imageBytesFrom, PreprocessError, preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
 import { PreprocessPool } from '@live-digits/shared/preprocessing/preprocess-pool';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
@@ -33,22 +34,18 @@ export class PreprocessService implements OnModuleDestroy {
     await this.pool?.close();
   }
 
-  /** Raw image bytes from a payload: bytes as they are, a data URL or bare base64 decoded. */
-  imageBytes(image: unknown): Buffer {
-    let bytes: Buffer;
+  /** Raw image bytes from a validated payload: bytes as they are, a data URL or bare base64 decoded (size and content are judged by preprocess()). */
+  imageBytes(image: ImagePayload): Buffer {
     try {
-      bytes = imageBytesFrom(image);
+      return imageBytesFrom(image);
     } catch (error) {
       throw toClientError(error);
     }
-    if (bytes.length > this.limits.maxBytes) {
-      throw new ClientError('IMAGE_TOO_LARGE', `The image is ${bytes.length} bytes; the limit is ${this.limits.maxBytes} bytes.`);
-    }
-    return bytes;
   }
 
   /**
-   * Bytes → 784 floats in [0, 1], white ink on black, MNIST-centred; `empty` when nothing is drawn.
+   * Bytes → the model's 28×28 input (IMAGE_PIXELS floats in [0, 1], white ink on black, MNIST-centred);
+   * `empty` when nothing is drawn. Refuses an image over the byte or side limits, or not a PNG, JPEG or WebP.
    * A lone frame is preprocessed here: the event loop has nothing else to do, and the round trip
    * to a thread would only add latency. Frames that overlap go to the pool, where they use the
    * other cores while this loop serves sockets and runs inference.

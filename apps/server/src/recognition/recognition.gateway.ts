@@ -11,9 +11,9 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ModelPayload, ServerToClientEvents } from '@live-digits/shared';
-import { SocketErrorFilter } from '../common/socket-error.filter';
 import { createValidationPipe } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
+import { FrameErrorFilter } from './frame-error.filter';
 import { FrameRateGuard } from './frame-rate.guard';
 import { FrameDto } from './frame.dto';
 import { FrameStreamService } from './frame-stream.service';
@@ -29,7 +29,7 @@ type RecognitionSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
  */
 @WebSocketGateway()
 @UsePipes(createValidationPipe())
-@UseFilters(SocketErrorFilter)
+@UseFilters(FrameErrorFilter)
 export class RecognitionGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(RecognitionGateway.name);
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { PredictionPayload } from '@live-digits/shared';
-import { ClientError } from '../common/client-error';
+import type { ImagePayload, PredictionPayload } from '@live-digits/shared';
+import { CLASS_COUNT } from '@live-digits/shared/model/model-contract';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelService } from './model.service';
 import { PreprocessedImage, PreprocessService } from './preprocess.service';
@@ -15,7 +15,7 @@ export interface RecognizeOptions {
   transport: 'socket' | 'http';
 }
 
-const NO_PROBABILITIES: readonly number[] = new Array(10).fill(0);
+const NO_PROBABILITIES: readonly number[] = new Array<number>(CLASS_COUNT).fill(0);
 
 /** One image to one answer: preprocessing, then the model (skipped for an empty canvas), timed per stage. */
 @Injectable()
@@ -26,15 +26,13 @@ export class RecognitionService {
     private readonly metrics: MetricsService,
   ) {}
 
-  async recognize(image: unknown, { receivedAt = performance.now(), preview = false, transport }: RecognizeOptions): Promise<Recognition> {
+  /** `image` as validated at the gateway or controller; throws {@link ClientError}s for what it cannot answer. */
+  async recognize(
+    image: ImagePayload,
+    { receivedAt = performance.now(), preview = false, transport }: RecognizeOptions,
+  ): Promise<Recognition> {
     const started = performance.now();
-    const modelInfo = this.models.info;
-    if (!modelInfo) {
-      throw new ClientError(
-        'MODEL_UNAVAILABLE',
-        'No model is loaded yet; the server starts using one as soon as it is saved in its model folder.',
-      );
-    }
+    const modelInfo = this.models.requireInfo();
     // Announced while preprocessing, so a micro-batch forming meanwhile waits for this image.
     const arrived = this.models.announce();
     let image28: PreprocessedImage;

@@ -22,7 +22,9 @@ describe(PreprocessPool.name, () => {
   });
 
   it('answers many frames at once, each with its own result', async () => {
-    const blank = await sharp({ create: { width: 400, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const blank = await sharp({ create: { width: 400, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => sut.preprocess(i % 2 ? blank : drawing)));
     results.forEach((result, i) => expect(result.empty).toBe(i % 2 === 1));
   });

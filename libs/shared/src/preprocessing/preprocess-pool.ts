@@ -13,7 +13,8 @@ export interface PreprocessRequest {
   limits: Partial<PreprocessLimits>;
 }
 
-export type PreprocessResponse = { id: number; image: PreprocessedImage } | { id: number; error: { code?: PreprocessErrorCode; message: string } };
+export type PreprocessResponse =
+  { id: number; image: PreprocessedImage } | { id: number; error: { code?: PreprocessErrorCode; message: string } };
 
 interface Pending {
   resolve(image: PreprocessedImage): void;

@@ -15,6 +15,8 @@
  * extend) costs ≈ 10× more in the same run; `npm run bench` measures both.
  */
 import sharp from 'sharp';
+import { IMAGE_PIXELS, IMAGE_SIDE } from '../model/model-contract';
+import type { ImagePayload } from '../protocol/recognition.events';
 
 export interface PreprocessLimits {
   /** Largest encoded image accepted, in bytes. */
@@ -35,7 +37,7 @@ export interface InkBox {
 }
 
 export interface PreprocessedImage {
-  /** 28×28 = 784 values, row-major, in [0, 1], white ink (1) on black (0): the model's input. */
+  /** IMAGE_SIDE × IMAGE_SIDE (28×28) values, row-major, in [0, 1], white ink (1) on black (0): the model's input. */
   pixels: Float32Array;
   /** No ink worth calling a digit: pixels are all 0 and there is no guess to make. */
   empty: boolean;
@@ -58,7 +60,6 @@ export class PreprocessError extends Error {
   }
 }
 
-export const MNIST_SIZE = 28;
 /** MNIST fitted each digit's ink into a 20×20 box, leaving a 4 px margin in the 28×28 field. */
 export const MNIST_BOX = 20;
 /**
@@ -101,11 +102,11 @@ async function decode(bytes: Uint8Array, { maxBytes, maxWidth, maxHeight }: Prep
     width = 0,
     height = 0,
   } = pngHeader(bytes) ??
-    (await sharp(bytes)
-      .metadata()
-      .catch((error: unknown) => {
-        throw new PreprocessError('INVALID_IMAGE', `The data is not a PNG, JPEG or WebP image (${reason(error)}).`);
-      }));
+  (await sharp(bytes)
+    .metadata()
+    .catch((error: unknown) => {
+      throw new PreprocessError('INVALID_IMAGE', `The data is not a PNG, JPEG or WebP image (${reason(error)}).`);
+    }));
   if (!ACCEPTED_FORMATS.has(format)) {
     throw new PreprocessError('INVALID_IMAGE', `The image is ${format.toUpperCase()}; only PNG, JPEG and WebP are accepted.`);
   }
@@ -147,7 +148,7 @@ function reason(error: unknown): string {
 /** Everything after decoding: plain loops over the raw buffer. */
 function toMnist(image: RawImage): PreprocessedImage {
   const { width, height } = image;
-  const blank = { pixels: new Float32Array(MNIST_SIZE * MNIST_SIZE), empty: true, inkBox: null, width, height };
+  const blank = { pixels: new Float32Array(IMAGE_PIXELS), empty: true, inkBox: null, width, height };
   const ink = inkPlane(image);
   const profile = inkProfile(ink, width, height);
   if (profile.strongest < MIN_CONTRAST * 255) return blank;
@@ -395,14 +396,14 @@ function centreByMass({ values, width, height }: FittedInk): Float32Array {
   }
   const shiftX = Math.round(MNIST_CENTRE - massX / mass);
   const shiftY = Math.round(MNIST_CENTRE - massY / mass);
-  const pixels = new Float32Array(MNIST_SIZE * MNIST_SIZE);
+  const pixels = new Float32Array(IMAGE_PIXELS);
   for (let y = 0; y < height; y++) {
     const outY = y + shiftY;
-    if (outY < 0 || outY >= MNIST_SIZE) continue;
+    if (outY < 0 || outY >= IMAGE_SIDE) continue;
     for (let x = 0; x < width; x++) {
       const outX = x + shiftX;
-      if (outX < 0 || outX >= MNIST_SIZE) continue;
-      pixels[outY * MNIST_SIZE + outX] = Math.min(1, values[y * width + x]);
+      if (outX < 0 || outX >= IMAGE_SIDE) continue;
+      pixels[outY * IMAGE_SIDE + outX] = Math.min(1, values[y * width + x]);
     }
   }
   return pixels;
@@ -411,20 +412,13 @@ function centreByMass({ values, width, height }: FittedInk): Float32Array {
 /**
  * The image as bytes, from any of the shapes a client sends: binary (socket.io delivers a
  * Buffer; browsers may send an ArrayBuffer), a `data:image/png;base64,…` URL as the Flask-era
- * `POST /predict` clients do, or bare base64.
+ * `POST /predict` clients do, or bare base64. The payload's type was checked where it arrived
+ * (the server's DTOs); only the text's encoding is judged here, and the bytes by `preprocessImage`.
  */
-export function imageBytesFrom(payload: unknown): Buffer {
-  let bytes: Buffer;
-  if (payload instanceof ArrayBuffer) bytes = Buffer.from(payload);
-  else if (payload instanceof Uint8Array) bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  else if (typeof payload === 'string') bytes = bytesFromText(payload);
-  else {
-    const type = Array.isArray(payload) ? 'array' : typeof payload;
-    const kind = payload === null || payload === undefined ? String(payload) : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
-    throw new PreprocessError('INVALID_IMAGE', `The image must be binary data, a data URL or a base64 string, not ${kind}.`);
-  }
-  if (bytes.length === 0) throw new PreprocessError('INVALID_IMAGE', 'The image is empty (0 bytes).');
-  return bytes;
+export function imageBytesFrom(payload: ImagePayload): Buffer {
+  if (payload instanceof ArrayBuffer) return Buffer.from(payload);
+  if (payload instanceof Uint8Array) return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  return bytesFromText(payload);
 }
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
@@ -448,12 +442,12 @@ function bytesFromText(text: string): Buffer {
 
 /** The 28×28 as an 8-bit greyscale PNG, to show a person what the model saw. */
 export async function encodePreviewPng(pixels: Float32Array): Promise<Buffer> {
-  if (pixels.length !== MNIST_SIZE * MNIST_SIZE) {
-    throw new RangeError(`A preview needs ${MNIST_SIZE * MNIST_SIZE} pixels, got ${pixels.length}.`);
+  if (pixels.length !== IMAGE_PIXELS) {
+    throw new RangeError(`A preview needs ${IMAGE_PIXELS} pixels, got ${pixels.length}.`);
   }
   const grey = Buffer.alloc(pixels.length);
   for (let i = 0; i < pixels.length; i++) grey[i] = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
-  return sharp(grey, { raw: { width: MNIST_SIZE, height: MNIST_SIZE, channels: 1 } })
+  return sharp(grey, { raw: { width: IMAGE_SIDE, height: IMAGE_SIDE, channels: 1 } })
     .png()
     .toBuffer();
 }

@@ -10,7 +10,10 @@ port.on('message', ({ id, bytes, limits }: PreprocessRequest) => {
     (error: unknown) =>
       port.postMessage({
         id,
-        error: { code: error instanceof PreprocessError ? error.code : undefined, message: error instanceof Error ? error.message : String(error) },
+        error: {
+          code: error instanceof PreprocessError ? error.code : undefined,
+          message: error instanceof Error ? error.message : String(error),
+        },
       } satisfies PreprocessResponse),
   );
 });

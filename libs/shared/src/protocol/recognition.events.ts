@@ -3,6 +3,13 @@
  * server, client and tests import it. Socket.IO, default namespace, path `/socket.io`.
  */
 
+/**
+ * The page's drawing is CANVAS_SIZE × CANVAS_SIZE canvas pixels, and its frames are PNGs of that
+ * size; the drawn-digit generator and the tests draw on the same canvas. The server accepts any
+ * size up to its MAX_IMAGE_SIDE: this is the page's choice, not a limit.
+ */
+export const CANVAS_SIZE = 400;
+
 /** PNG / JPEG / WebP bytes, or a string: a data URL or bare base64. */
 export type ImagePayload = ArrayBuffer | Uint8Array | string;
 
