@@ -1,12 +1,15 @@
 /**
  * The page's build: `npm run build:client` writes apps/client/dist, which the Nest server serves at `/`;
- * `npm run dev` serves it with hot reload and proxies the socket to the Nest server on :3000.
+ * `npm run dev` serves it with hot reload and proxies the socket and the HTTP routes to the Nest server:
+ * on `PORT` (the variable the server itself reads, 3000 by default), or at `LIVE_DIGITS_SERVER` (a full URL).
  */
 import { fileURLToPath, URL } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 
 const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+const nestServer = process.env.LIVE_DIGITS_SERVER ?? `http://localhost:${process.env.PORT || 3000}`;
 
 export default defineConfig({
   root: here('.'),
@@ -25,7 +28,11 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/socket.io': { target: process.env.LIVE_DIGITS_SERVER ?? 'http://localhost:3000', ws: true },
+      '/socket.io': { target: nestServer, ws: true },
+      '/predict': nestServer,
+      '/feedback': nestServer,
+      '/health': nestServer,
+      '/metrics': nestServer,
     },
   },
 });
