@@ -4,9 +4,9 @@
  * through CDP touch events) along stroke data in canvas pixels, and reads the `data-testid` hooks.
  */
 import type { CDPSession, Page } from 'playwright-core';
+import { CANVAS_SIZE } from '@live-digits/shared';
 import type { Point } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 
-const CANVAS_SIZE = 400;
 /** A pointer sample every few canvas pixels, like a hand moving a mouse at a steady pace. */
 const SAMPLE_SPACING = 8;
 const FINAL_GUESS_TIMEOUT_MS = 10_000;

@@ -3,6 +3,7 @@
  * project's drawn-digit generator, rendered as the browser would send them (400×400 PNG).
  */
 import sharp from 'sharp';
+import { CANVAS_SIZE } from '@live-digits/shared';
 import { DrawnDigit, generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 
@@ -38,9 +39,9 @@ export async function growingFrames(digit: DrawnDigit, count: number): Promise<B
   return frames;
 }
 
-/** An untouched 400×400 canvas (transparent, as the browser's default). */
+/** An untouched canvas of the page's size (transparent, as the browser's default). */
 export function blankCanvasPng(): Promise<Buffer> {
-  return sharp({ create: { width: 400, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+  return sharp({ create: { width: CANVAS_SIZE, height: CANVAS_SIZE, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
     .png()
     .toBuffer();
 }

@@ -10,8 +10,8 @@ export interface Point {
 
 export type Stroke = readonly Point[];
 
-/** The drawing's own coordinate space: frames are this many pixels square. */
-export const CANVAS_SIZE = 400;
+/** The drawing's own coordinate space: frames are this many pixels square (the shared contract's constant). */
+export { CANVAS_SIZE } from '@live-digits/shared';
 
 /**
  * MNIST digits are 20 px tall with strokes ~2–3 px wide; a 22 px round pen on a 400 px canvas keeps

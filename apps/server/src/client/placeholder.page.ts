@@ -1,3 +1,5 @@
+import { CANVAS_SIZE } from '@live-digits/shared';
+
 /**
  * Served at `/` while the Vue client (apps/client) has not been built: a bare page that speaks the
  * same socket contract, enough to try the server by hand. The real page replaces it once built.
@@ -18,7 +20,7 @@ export const PLACEHOLDER_PAGE = `<!doctype html>
 <h1>live-digits</h1>
 <p>The client page has not been built (<code>npm run build:client</code>); this placeholder talks to the same socket.</p>
 <div class="row">
-  <div><canvas id="pad" width="400" height="400"></canvas><br><button id="clear">Clear</button> <span id="status">connecting…</span></div>
+  <div><canvas id="pad" width="${CANVAS_SIZE}" height="${CANVAS_SIZE}"></canvas><br><button id="clear">Clear</button> <span id="status">connecting…</span></div>
   <table id="bars"></table>
 </div>
 <script src="/socket.io/socket.io.js"></script>
@@ -27,7 +29,7 @@ export const PLACEHOLDER_PAGE = `<!doctype html>
   const status = document.getElementById('status');
   const socket = io({ transports: ['websocket', 'polling'] });
   let seq = 0, drawing = false, queued = false;
-  function clear() { ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, 400, 400); send(true); }
+  function clear() { ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, ${CANVAS_SIZE}, ${CANVAS_SIZE}); send(true); }
   function send(final) {
     pad.toBlob(async (blob) => socket.emit('frame', { seq: ++seq, image: await blob.arrayBuffer(), final }), 'image/png');
   }

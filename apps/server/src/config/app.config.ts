@@ -5,6 +5,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { IMAGE_SIDE } from '@live-digits/shared/model/model-contract';
 import { DEFAULT_MODEL_DIR } from '@live-digits/shared/model/model-files';
 import { BACKEND_NAMES, BackendName, isBackendName } from '@live-digits/shared/tf/tf';
 
@@ -98,7 +99,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     // The event loop runs inference on one core; threads preprocess on the others (`npm run bench:server`).
     preprocessWorkers: integer('PREPROCESS_WORKERS', Math.min(4, os.availableParallelism() - 1), 0, 64),
     maxImageBytes,
-    maxImageSide: integer('MAX_IMAGE_SIDE', 2048, 28, 16_384),
+    maxImageSide: integer('MAX_IMAGE_SIDE', 2048, IMAGE_SIDE, 16_384),
     // Base64 text is 4/3 of the bytes; the margin lets an oversize image still be answered with IMAGE_TOO_LARGE.
     maxMessageBytes: integer('MAX_MESSAGE_BYTES', 4 * maxImageBytes, 1024, 256 * 1024 * 1024),
     rateLimitFps: integer('RATE_LIMIT_FPS', 30, 1, 1_000_000),

@@ -2,11 +2,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { readLabelledFolder } from '@live-digits/shared/labelled-images/labelled-folder';
+import { LABELS_FILE, readLabelledFolder } from '@live-digits/shared/labelled-images/labelled-folder';
 import { blankCanvasPng, dataUrl, drawingPng, drawnDigits } from '../../../../test/server/support/drawings';
 import { loadConfig } from '../config/app.config';
 import { PreprocessService } from '../recognition/preprocess.service';
-import { FeedbackService, LABELS_CSV, LABELS_HEADER, newFeedbackId } from './feedback.service';
+import { FeedbackService, newFeedbackId } from './feedback.service';
 
 describe(FeedbackService.name, () => {
   let dir: string;
@@ -29,8 +29,8 @@ describe(FeedbackService.name, () => {
     const second = await sut.store({ image: dataUrl(drawing), label: 7 });
 
     expect(first).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{8}$/);
-    const lines = (await readFile(path.join(dir, LABELS_CSV), 'utf8')).trimEnd().split('\n');
-    expect(lines[0]).toBe(LABELS_HEADER);
+    const lines = (await readFile(path.join(dir, LABELS_FILE), 'utf8')).trimEnd().split('\n');
+    expect(lines[0]).toBe('file,label,predicted,created');
     expect(lines[1]).toMatch(new RegExp(`^${first}\\.png,3,5,\\d{4}-\\d\\d-\\d\\dT`));
     expect(lines[2]).toMatch(new RegExp(`^${second}\\.png,7,,`));
     expect(await readFile(path.join(dir, `${first}.png`))).toEqual(drawing);
@@ -64,7 +64,7 @@ describe(FeedbackService.name, () => {
 
   it('trims a half-written last line left by a crash, keeping the lines before it', async () => {
     const id = await sut.store({ image: drawing, label: 4 });
-    await writeFile(path.join(dir, LABELS_CSV), (await readFile(path.join(dir, LABELS_CSV), 'utf8')) + 'half-a-li');
+    await writeFile(path.join(dir, LABELS_FILE), (await readFile(path.join(dir, LABELS_FILE), 'utf8')) + 'half-a-li');
     await sut.onModuleInit();
     await sut.store({ image: drawing, label: 5 });
     expect((await readLabelledFolder(dir)).map((entry) => entry.label)).toEqual([4, 5]);

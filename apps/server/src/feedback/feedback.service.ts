@@ -1,20 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, truncate } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import sharp from 'sharp';
 import type { FeedbackPayload } from '@live-digits/shared';
+import {
+  appendLabel,
+  FEEDBACK_LABEL_COLUMNS,
+  LABELS_FILE,
+  trimPartialLabelLine,
+} from '@live-digits/shared/labelled-images/labelled-folder';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
 import { PreprocessService } from '../recognition/preprocess.service';
 
-export const LABELS_CSV = 'labels.csv';
-export const LABELS_HEADER = 'file,label,predicted,created';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
- * Stores labelled drawings users send, in the folder format `train --feedback` reads:
- * `<id>.png` plus a line `file,label,predicted,created` in `labels.csv`.
+ * Stores labelled drawings users send, in the labelled-folder format `train --feedback` reads
+ * (libs/shared/src/labelled-images owns it): `<id>.png` plus a line `file,label,predicted,created`
+ * in `labels.csv`.
  *
  * Safety: ids are made here (nothing the client sends becomes a path); an image must decode
  * within the same limits as frames and not be empty; the PNG is written to a temporary name,
@@ -75,26 +80,16 @@ export class FeedbackService implements OnModuleInit, BeforeApplicationShutdown 
       await rm(temporary, { force: true });
       throw error;
     }
-    const line = `${file},${label},${predicted ?? ''},${new Date().toISOString()}\n`;
-    const labels = path.join(dir, LABELS_CSV);
-    const handle = await open(labels, 'a');
-    try {
-      const { size } = await handle.stat();
-      await handle.write(size === 0 ? `${LABELS_HEADER}\n${line}` : line);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await appendLabel(dir, { file, label, predicted, created: new Date().toISOString() }, FEEDBACK_LABEL_COLUMNS);
   }
 
   /** A crash during an append can leave half a line; it was never acknowledged, so it goes. */
   private async trimPartialLine(): Promise<void> {
-    const labels = path.join(this.config.feedbackDir, LABELS_CSV);
-    const text = await readFile(labels).catch(() => undefined);
-    if (!text?.length || text[text.length - 1] === 0x0a) return;
-    const keep = text.lastIndexOf(0x0a) + 1;
-    await truncate(labels, keep);
-    this.logger.warn(`Trimmed a partial last line from ${labels} (left by an interrupted write)`);
+    if (await trimPartialLabelLine(this.config.feedbackDir)) {
+      this.logger.warn(
+        `Trimmed a partial last line from ${path.join(this.config.feedbackDir, LABELS_FILE)} (left by an interrupted write)`,
+      );
+    }
   }
 }
 

@@ -1,14 +1,17 @@
 /**
  * Writes a drawn-digit set to a folder: `<id>.png` canvases, `labels.csv` (file,label) — the
  * labelled-folder layout `evaluate --drawings DIR` reads — and `strokes.json` for tests that
- * replay the strokes as pointer events.
+ * replay the strokes as pointer events. `--styles` writes the writing-styles set instead (all the
+ * styles, or the comma-separated ones named), with a `style` column in labels.csv.
  *
- *   npm run drawn-digits -- --out DIR [--count 1000] [--seed 1] [--background transparent|white] [--data MNIST_DIR]
+ *   npm run drawn-digits -- --out DIR [--count 1000] [--seed 1] [--background transparent|white] [--data MNIST_DIR] [--styles [a,b,…]]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { writeLabels } from '@live-digits/shared/labelled-images/labelled-folder';
 import { bundledMnistDir, readMnistSplit } from '../mnist/mnist-files';
-import { CANVAS_SIZE, generateDrawnDigits, renderDrawnDigit } from './drawn-digits';
+import { CANVAS_SIZE, DrawnDigit, generateDrawnDigits, renderDrawnDigit } from './drawn-digits';
+import { generateStyledDigits, StyledDigit, WRITING_STYLES, WritingStyle } from './writing-styles';
 
 interface Options {
   out: string;
@@ -16,9 +19,11 @@ interface Options {
   seed: number;
   background: 'transparent' | 'white';
   data: string;
+  /** Styled digits in these writing styles; plain drawings when absent. */
+  styles?: readonly WritingStyle[];
 }
 
-const USAGE = 'usage: drawn-digits --out DIR [--count N] [--seed S] [--background transparent|white] [--data MNIST_DIR]';
+const USAGE = 'usage: drawn-digits --out DIR [--count N] [--seed S] [--background transparent|white] [--data MNIST_DIR] [--styles [a,b,…]]';
 
 function parseOptions(args: string[]): Options {
   const options: Partial<Options> = { count: 1000, seed: 1, background: 'transparent' };
@@ -26,8 +31,21 @@ function parseOptions(args: string[]): Options {
     if (!/^\d+$/.test(value) || Number(value) < min) throw new Error(`${flag} must be a whole number ≥ ${min}, got "${value}"`);
     return Number(value);
   };
+  const styleList = (value: string): WritingStyle[] => {
+    const names = value.split(',').map((name) => name.trim());
+    const unknown = names.filter((name) => !(WRITING_STYLES as readonly string[]).includes(name));
+    if (unknown.length) throw new Error(`--styles: unknown style ${unknown.join(', ')} (known: ${WRITING_STYLES.join(', ')})`);
+    return names as WritingStyle[];
+  };
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i], args[i + 1]];
+    // The one flag that may stand alone: --styles with no list means every style.
+    if (flag === '--styles') {
+      const listed = value !== undefined && !value.startsWith('--');
+      options.styles = listed ? styleList(value) : WRITING_STYLES;
+      if (!listed) i--;
+      continue;
+    }
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === '--out') options.out = value;
     else if (flag === '--count') options.count = positiveInteger(flag, value, 1);
@@ -52,7 +70,9 @@ async function main(): Promise<void> {
   }
   // Training digits, not test digits: the MNIST test set stays for measuring the model on MNIST itself.
   const mnist = readMnistSplit(options.data, 'train');
-  const digits = generateDrawnDigits(mnist, options.count, options.seed);
+  const digits: (DrawnDigit | StyledDigit)[] = options.styles
+    ? generateStyledDigits(mnist, options.count, options.seed, options.styles)
+    : generateDrawnDigits(mnist, options.count, options.seed);
   await mkdir(options.out, { recursive: true });
 
   const width = Math.max(5, String(digits.length - 1).length);
@@ -60,8 +80,10 @@ async function main(): Promise<void> {
   for (const [index, digit] of digits.entries()) {
     await writeFile(path.join(options.out, files[index]), await renderDrawnDigit(digit, options.background));
   }
-  const labels = ['file,label', ...digits.map((digit, index) => `${files[index]},${digit.label}`)].join('\n') + '\n';
-  await writeFile(path.join(options.out, 'labels.csv'), labels);
+  await writeLabels(
+    options.out,
+    digits.map((digit, index) => ({ file: files[index], label: digit.label })),
+  );
   const strokes = {
     canvasSize: CANVAS_SIZE,
     seed: options.seed,
@@ -69,7 +91,8 @@ async function main(): Promise<void> {
     digits: digits.map((digit, index) => ({ file: files[index], ...digit })),
   };
   await writeFile(path.join(options.out, 'strokes.json'), JSON.stringify(strokes));
-  console.log(`drawn-digits: wrote ${digits.length} drawings (seed ${options.seed}, ${options.background} background) to ${options.out}`);
+  const kind = options.styles ? `styled drawings in ${options.styles.length} writing styles` : 'drawings';
+  console.log(`drawn-digits: wrote ${digits.length} ${kind} (seed ${options.seed}, ${options.background} background) to ${options.out}`);
 }
 
 if (require.main === module) {

@@ -9,6 +9,7 @@
  * anti-aliased by the renderer — the differences that matter between MNIST and a drawing.
  */
 import sharp from 'sharp';
+import { CANVAS_SIZE } from '@live-digits/shared';
 import { SeededRandom } from '../random';
 import { distanceToBackground, Grid, GridPoint, pruneSpurs, thin, traceStrokes } from './skeleton';
 
@@ -27,7 +28,7 @@ export interface DrawnDigit {
   strokes: Point[][];
 }
 
-export const CANVAS_SIZE = 400;
+export { CANVAS_SIZE };
 export const PEN_WIDTH = { min: 16, max: 32 };
 /** Height of the drawn ink, pen included, in canvas pixels: from a small scribble to most of the canvas. */
 export const DIGIT_HEIGHT = { min: 120, max: 320 };

@@ -1,7 +1,15 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { LabelledFolderError, readLabelledFolder } from './labelled-folder';
+import {
+  appendLabel,
+  FEEDBACK_LABEL_COLUMNS,
+  LABELS_FILE,
+  LabelledFolderError,
+  readLabelledFolder,
+  trimPartialLabelLine,
+  writeLabels,
+} from './labelled-folder';
 
 describe(readLabelledFolder.name, () => {
   const sut = readLabelledFolder;
@@ -86,5 +94,49 @@ describe(readLabelledFolder.name, () => {
   it.each([['../secret.png'], ['sub/../../secret.png'], ['/etc/passwd'], ['..']])('refuses "%s", outside the folder', async (file) => {
     const error = await refusal(sut(await folder(`file,label\n${file},1\n`)));
     expect(error).toMatchObject({ line: 2, message: expect.stringMatching(/outside the folder|absolute path/) });
+  });
+});
+
+describe('writing labels.csv', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'labelled-folder-write-'));
+    for (const file of ['00000.png', '00001.png', 'a, "b".png']) await writeFile(path.join(dir, file), file);
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("writes the generator's file,label layout, which reads back as written", async () => {
+    await writeLabels(dir, [
+      { file: '00000.png', label: 3 },
+      { file: 'a, "b".png', label: 7 },
+    ]);
+    expect(await readFile(path.join(dir, LABELS_FILE), 'utf8')).toBe('file,label\n00000.png,3\n"a, ""b"".png",7\n');
+    expect((await readLabelledFolder(dir)).map(({ file, label }) => ({ file, label }))).toEqual([
+      { file: '00000.png', label: 3 },
+      { file: 'a, "b".png', label: 7 },
+    ]);
+  });
+
+  it("appends the feedback folder's lines, the header only once", async () => {
+    await appendLabel(dir, { file: '00000.png', label: 1, predicted: 7, created: '2026-01-02T03:04:05.678Z' }, FEEDBACK_LABEL_COLUMNS);
+    await appendLabel(dir, { file: '00001.png', label: 2 }, FEEDBACK_LABEL_COLUMNS);
+    expect(await readFile(path.join(dir, LABELS_FILE), 'utf8')).toBe(
+      'file,label,predicted,created\n00000.png,1,7,2026-01-02T03:04:05.678Z\n00001.png,2,,\n',
+    );
+    expect((await readLabelledFolder(dir)).map((image) => image.label)).toEqual([1, 2]);
+  });
+
+  it('refuses to write what the reader would refuse', async () => {
+    await expect(writeLabels(dir, [{ file: '00000.png', label: 10 }])).rejects.toThrow(/label 10 .* is not a digit/);
+    await expect(appendLabel(dir, { file: 'two\nlines.png', label: 1 }, FEEDBACK_LABEL_COLUMNS)).rejects.toThrow(/line break/);
+  });
+
+  it('trims a half-written last line, and leaves a whole file alone', async () => {
+    await appendLabel(dir, { file: '00000.png', label: 4 }, FEEDBACK_LABEL_COLUMNS);
+    await expect(trimPartialLabelLine(dir)).resolves.toBe(false);
+    await writeFile(path.join(dir, LABELS_FILE), (await readFile(path.join(dir, LABELS_FILE), 'utf8')) + '00001.pn');
+    await expect(trimPartialLabelLine(dir)).resolves.toBe(true);
+    expect((await readLabelledFolder(dir)).map((image) => image.file)).toEqual(['00000.png']);
+    await expect(trimPartialLabelLine(path.join(dir, 'nowhere'))).resolves.toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
+import { IMAGE_PIXELS, IMAGE_SIDE } from '../model/model-contract';
 import { encodePreviewPng, imageBytesFrom, PreprocessError, preprocessImage } from './preprocess';
 
 /** A "2" as a canvas pen would draw it: one round-capped stroke, drawn at (dx, dy) from its home, scaled by `size`. */
@@ -19,8 +20,8 @@ function centreOfMass(pixels: Float32Array): { x: number; y: number } {
     y = 0;
   pixels.forEach((value, i) => {
     mass += value;
-    x += value * (i % 28);
-    y += value * Math.floor(i / 28);
+    x += value * (i % IMAGE_SIDE);
+    y += value * Math.floor(i / IMAGE_SIDE);
   });
   return { x: x / mass, y: y / mass };
 }
@@ -31,8 +32,8 @@ function inkExtent(pixels: Float32Array): { width: number; height: number } {
     ys: number[] = [];
   pixels.forEach((value, i) => {
     if (value === 0) return;
-    xs.push(i % 28);
-    ys.push(Math.floor(i / 28));
+    xs.push(i % IMAGE_SIDE);
+    ys.push(Math.floor(i / IMAGE_SIDE));
   });
   return { width: Math.max(...xs) - Math.min(...xs) + 1, height: Math.max(...ys) - Math.min(...ys) + 1 };
 }
@@ -42,7 +43,7 @@ function meanDifference(a: Float32Array, b: Float32Array): number {
 }
 
 function expectMnistShaped(pixels: Float32Array) {
-  expect(pixels).toHaveLength(784);
+  expect(pixels).toHaveLength(IMAGE_PIXELS);
   expect(Math.min(...pixels)).toBeGreaterThanOrEqual(0);
   expect(Math.max(...pixels)).toBeLessThanOrEqual(1);
   expect(Math.max(...pixels)).toBeGreaterThan(0.9);
@@ -139,7 +140,7 @@ describe(preprocessImage.name, () => {
   ])('calls %s empty: no digit, no guess', async (_name, image) => {
     const result = await sut(await image);
     expect(result).toMatchObject({ empty: true, inkBox: null, width: 400, height: 400 });
-    expect(result.pixels).toEqual(new Float32Array(784));
+    expect(result.pixels).toEqual(new Float32Array(IMAGE_PIXELS));
   });
 
   it('accepts JPEG, its compression noise aside', async () => {
@@ -156,8 +157,8 @@ describe(preprocessImage.name, () => {
   it('leaves an MNIST digit, already white on black and centred, much as it was', async () => {
     const { images } = readMnistSplit(bundledMnistDir(), 't10k');
     for (const index of [0, 1, 2, 3, 4]) {
-      const digit = images.pixels.subarray(index * 784, (index + 1) * 784);
-      const png = await sharp(Buffer.from(digit), { raw: { width: 28, height: 28, channels: 1 } })
+      const digit = images.pixels.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS);
+      const png = await sharp(Buffer.from(digit), { raw: { width: IMAGE_SIDE, height: IMAGE_SIDE, channels: 1 } })
         .png()
         .toBuffer();
       const result = await sut(png);
@@ -236,10 +237,10 @@ describe(imageBytesFrom.name, () => {
 
 describe(encodePreviewPng.name, () => {
   it('writes the 28×28 as an 8-bit greyscale PNG', async () => {
-    const pixels = Float32Array.from({ length: 784 }, (_, i) => (i % 28) / 27);
+    const pixels = Float32Array.from({ length: IMAGE_PIXELS }, (_, i) => (i % IMAGE_SIDE) / (IMAGE_SIDE - 1));
     const png = await encodePreviewPng(pixels);
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-    expect(info).toMatchObject({ width: 28, height: 28 });
+    expect(info).toMatchObject({ width: IMAGE_SIDE, height: IMAGE_SIDE });
     expect(data[27 * info.channels]).toBe(255);
     expect(data[0]).toBe(0);
   });
