@@ -2,7 +2,7 @@
  * Writes a drawn-digit set to a folder: `<id>.png` canvases, `labels.csv` (file,label) — the
  * labelled-folder layout `evaluate --drawings DIR` reads — and `strokes.json` for tests that
  * replay the strokes as pointer events. `--styles` writes the writing-styles set instead (all the
- * styles, or the comma-separated ones named), with a `style` column in labels.csv.
+ * styles, or the comma-separated ones named); each digit's style is in strokes.json.
  *
  *   npm run drawn-digits -- --out DIR [--count 1000] [--seed 1] [--background transparent|white] [--data MNIST_DIR] [--styles [a,b,…]]
  */

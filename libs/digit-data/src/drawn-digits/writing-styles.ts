@@ -117,7 +117,7 @@ type Edit = (digit: DrawnDigit, random: SeededRandom) => DrawnDigit;
 const EDITS: Record<WritingStyle, Edit> = {
   'one-flag': (digit, random) => ({ ...digit, strokes: withFlag(digit.strokes, random) }),
   'one-flag-foot': (digit, random) => ({ ...digit, strokes: withFoot(withFlag(digit.strokes, random), random) }),
-  'two-loop': (digit, random) => ({ ...digit, strokes: twoWithLoop(digit.strokes, random) }),
+  'two-loop': (digit, random) => twoWithLoop(digit, random),
   'two-tail': (digit, random) => ({ ...digit, strokes: twoWithTail(digit.strokes, random) }),
   'four-open': (digit, random) => ({ ...digit, strokes: rebuiltFour(digit.strokes, 'open', random) }),
   'four-closed': (digit, random) => ({ ...digit, strokes: rebuiltFour(digit.strokes, 'closed', random) }),
@@ -214,7 +214,7 @@ function resized(strokes: Point[][], scale: number, random: SeededRandom): Point
  * The writer's slant as the classic moment estimate (LeCun's deskewing): how far x moves right
  * per pixel up, from the ink's covariance, each segment weighted by its length.
  */
-function slantOf(strokes: Point[][]): number {
+export function slantOf(strokes: Point[][]): number {
   let weight = 0,
     mx = 0,
     my = 0;
@@ -323,7 +323,7 @@ function clippedBelow(strokes: Point[][], y: number): Point[][] {
 
 /**
  * The continental 1: a lead-in stroke drawn first from below-left up to the top of the stem,
- * 35–50% of the stem's length, 35–60° off the stem. Where a stroke starts or ends at the top, the
+ * 35–50% of the stem's length. Where a stroke starts or ends at the top, the
  * flag joins it, as the pen would go on without lifting.
  */
 function withFlag(strokes: Point[][], random: SeededRandom): Point[][] {
@@ -331,9 +331,10 @@ function withFlag(strokes: Point[][], random: SeededRandom): Point[][] {
   const bottom = findPoint(strokes, (p) => -p.y).point;
   const length = Math.max(distance(top.point, bottom), 1);
   const [dx, dy] = [(bottom.x - top.point.x) / length, (bottom.y - top.point.y) / length];
-  const angle = (random.uniform(35, 60) * Math.PI) / 180;
-  // The stem's direction turned towards the left.
-  const [fx, fy] = [dx * Math.cos(angle) - dy * Math.sin(angle), dx * Math.sin(angle) + dy * Math.cos(angle)];
+  // 35–60° off the stem towards the left, but never flatter than 30° below the horizontal: a
+  // level lead-in on a leaning stem is a 7's bar, not a 1's flag.
+  const degrees = Math.min((Math.atan2(dy, dx) * 180) / Math.PI + random.uniform(35, 60), 150);
+  const [fx, fy] = [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
   const reach = random.uniform(0.35, 0.5) * length;
   const start = { x: top.point.x + fx * reach, y: top.point.y + fy * reach };
   const flag = handLine(start, top.point, random, 0.06);
@@ -440,46 +441,129 @@ function nineOnStraightStem(strokes: Point[][], random: SeededRandom): Point[][]
 }
 
 /**
- * The looped 2: where the diagonal reaches the base at the bottom left, the pen runs on round a
- * small loop, turning the way it was already turning, and comes out heading along the base.
+ * The looped 2: shortly before the diagonal reaches the bottom left, the pen runs round a small
+ * loop that closes on itself, then heads down to the base and along it.
  */
-function twoWithLoop(strokes: Point[][], random: SeededRandom): Point[][] {
+function twoWithLoop(digit: DrawnDigit, random: SeededRandom): DrawnDigit {
+  const { strokes } = digit;
   const box = bounds(strokes);
   const corner = findPoint(strokes, (p) => (p.x - box.left) / Math.max(box.width, 1) + (box.bottom - p.y) / Math.max(box.height, 1));
+  // The tracer may have split the 2 at the corner: join the diagonal and the base again.
+  const ends = (s: Point[]) => [s[0], s[s.length - 1]];
+  const partner = strokes.findIndex((s, i) => i !== corner.stroke && ends(s).some((end) => distance(end, corner.point) < 0.1 * box.height));
+  const meanY = (points: Point[]) => points.reduce((sum, p) => sum + p.y, 0) / Math.max(points.length, 1);
+  const endingAt = (s: Point[], p: Point) => (distance(s[0], p) < distance(s[s.length - 1], p) ? [...s].reverse() : s);
   let stroke = strokes[corner.stroke];
   let index = corner.index;
-  // Orient the stroke so the pen arrives at the corner from above (the diagonal).
-  const meanY = (points: Point[]) => points.reduce((s, p) => s + p.y, 0) / Math.max(points.length, 1);
-  if (index < stroke.length - 1 && (index === 0 || meanY(stroke.slice(0, index)) > meanY(stroke.slice(index + 1)))) {
+  const atEnd = index === 0 || index === stroke.length - 1;
+  if (atEnd && partner >= 0) {
+    const [first, second] = [endingAt(stroke, corner.point), endingAt(strokes[partner], corner.point).reverse()];
+    const [diagonal, along] = meanY(first) < meanY(second) ? [first, second] : [[...second].reverse(), [...first].reverse()];
+    stroke = [...diagonal, ...along];
+    index = diagonal.length - 1;
+  } else if (index < stroke.length - 1 && (index === 0 || meanY(stroke.slice(0, index)) > meanY(stroke.slice(index + 1)))) {
+    // Orient the stroke so the pen arrives at the corner from above, down the diagonal.
     stroke = [...stroke].reverse();
     index = stroke.length - 1 - index;
   }
-  const before = stroke.slice(0, index + 1);
-  const after = stroke.slice(index);
-  const radius = random.uniform(0.07, 0.11) * box.height;
-  const inDirection = directionInto(before, 0.1 * box.height);
-  const outDirection = after.length > 1 ? directionOutOf(after, 0.1 * box.height) : 0;
-  // Turning with growing angle (clockwise on screen): down-left, left, up, right, then along the base.
-  let turn = outDirection - inDirection;
-  while (turn < (200 * Math.PI) / 180) turn += 2 * Math.PI;
-  while (turn > (340 * Math.PI) / 180) turn -= 2 * Math.PI;
-  const loop: Point[] = [];
-  const steps = 18;
-  let p = corner.point;
-  for (let k = 1; k <= steps; k++) {
-    const angle = inDirection + (turn * (k - 0.5)) / steps;
-    const step = (radius * turn) / steps;
-    p = { x: p.x + step * Math.cos(angle), y: p.y + step * Math.sin(angle) };
-    loop.push(p);
-  }
-  // The loop ends a little off the corner: the base starts from there, shifted along with it.
-  const shift = { x: p.x - corner.point.x, y: p.y - corner.point.y };
-  const base = after.slice(1).map((q, k, all) => {
-    const fade = 1 - (k + 1) / all.length;
-    return { x: q.x + shift.x * fade, y: q.y + shift.y * fade };
+  if (index === 0) return digit; // no diagonal reaches the corner: nothing to loop
+  if (hasLoopBelow(strokes, digit.penWidth, box.top + 0.45 * box.height)) return digit; // its writer looped it already
+  const size = random.uniform(0.14, 0.2) * box.height;
+  // The loop closes where the diagonal is a loop's size above the corner, and the pen comes out
+  // heading for a point a loop's size along the base.
+  const diagonal = pointsUpTo(stroke.slice(0, index + 1), size);
+  const base = index < stroke.length - 1 ? pointsFrom(stroke.slice(index), size) : [{ x: corner.point.x + size, y: corner.point.y }];
+  const neck = diagonal[diagonal.length - 1];
+  const into = unit(directionInto(diagonal, 0.1 * box.height));
+  const out = unit(Math.atan2(base[0].y - neck.y, base[0].x - neck.x));
+  // A round loop through the neck, on the side away from both the diagonal and the base, entered
+  // the way the pen was heading: the crossing at the neck makes the "α" of a looped 2.
+  const away = unit(Math.atan2(into.y - out.y, into.x - out.x));
+  // Someone who loops their 2s keeps the loop open: the loop grows with the pen, and past a point the pen gets finer.
+  const radius = Math.min(Math.max(random.uniform(0.45, 0.6) * size, 0.9 * digit.penWidth), 0.16 * box.height);
+  const penWidth = Math.min(digit.penWidth, Math.max(6, Math.round(radius / 0.9)));
+  // Across the loop's axis at the neck; the pen goes round the way that continues its heading.
+  const across = { x: away.y, y: -away.x };
+  const turn = Math.sign(across.x * into.x + across.y * into.y) || 1;
+  const roundness = random.uniform(0.75, 1); // an ellipse, a little narrower across than along
+  const loop = Array.from({ length: 16 }, (_, k) => {
+    const angle = (2 * Math.PI * (k + 1)) / 17;
+    const [along, side] = [radius * (1 - Math.cos(angle)), turn * roundness * radius * Math.sin(angle)];
+    return { x: neck.x + along * away.x + side * across.x, y: neck.y + along * away.y + side * across.y };
   });
-  const edited = [...before, ...loop, ...base];
-  return strokes.map((s, i) => (i === corner.stroke ? edited : s));
+  const edited = [...diagonal, ...loop, neck, ...base];
+  return { ...digit, penWidth, strokes: [...strokes.filter((_, i) => i !== corner.stroke && !(atEnd && i === partner)), edited] };
+}
+
+/**
+ * Whether the ink below `y` encloses a hole, as a written loop does: the digit is drawn with its
+ * pen on a coarse grid and the paper flooded from the edges; paper the flood cannot reach is
+ * inside a loop. (The traced strokes cannot say it: the tracer cuts loops at their junctions,
+ * and a 2's corner can be cut the same way.)
+ */
+function hasLoopBelow(strokes: Point[][], penWidth: number, y: number): boolean {
+  const box = bounds(strokes);
+  const cells = 64;
+  const scale = (cells - 4) / Math.max(box.width + penWidth, box.height + penWidth, 1);
+  const [x0, y0] = [box.left - penWidth / 2 - 2 / scale, box.top - penWidth / 2 - 2 / scale];
+  const ink = new Uint8Array(cells * cells);
+  const radius = (penWidth / 2) * scale;
+  for (const stroke of strokes) {
+    for (let i = 1; i < stroke.length; i++) {
+      const [a, b] = [stroke[i - 1], stroke[i]];
+      const steps = Math.max(1, Math.ceil(distance(a, b) * scale * 2));
+      for (let k = 0; k <= steps; k++) {
+        const p = lerp(a, b, k / steps);
+        const [cx, cy] = [(p.x - x0) * scale, (p.y - y0) * scale];
+        for (let gy = Math.floor(cy - radius); gy <= Math.ceil(cy + radius); gy++) {
+          for (let gx = Math.floor(cx - radius); gx <= Math.ceil(cx + radius); gx++) {
+            if (gx >= 0 && gy >= 0 && gx < cells && gy < cells && Math.hypot(gx + 0.5 - cx, gy + 0.5 - cy) <= radius) ink[gy * cells + gx] = 1;
+          }
+        }
+      }
+    }
+  }
+  const reached = new Uint8Array(cells * cells);
+  const queue = [0];
+  reached[0] = 1;
+  while (queue.length) {
+    const cell = queue.pop()!;
+    const [gx, gy] = [cell % cells, Math.floor(cell / cells)];
+    for (const [nx, ny] of [[gx + 1, gy], [gx - 1, gy], [gx, gy + 1], [gx, gy - 1]]) {
+      const next = ny * cells + nx;
+      if (nx >= 0 && ny >= 0 && nx < cells && ny < cells && !ink[next] && !reached[next]) {
+        reached[next] = 1;
+        queue.push(next);
+      }
+    }
+  }
+  const firstRow = Math.floor((y - y0) * scale);
+  let holes = 0;
+  for (let cell = Math.max(0, firstRow) * cells; cell < cells * cells; cell++) if (!ink[cell] && !reached[cell]) holes++;
+  return holes >= 3;
+}
+
+function pathLength(points: Point[]): number {
+  return points.slice(1).reduce((sum, p, i) => sum + distance(points[i], p), 0);
+}
+
+const unit = (angle: number): Point => ({ x: Math.cos(angle), y: Math.sin(angle) });
+
+/** The path cut `span` px (along it) short of its end, the cut point included. */
+function pointsUpTo(points: Point[], span: number): Point[] {
+  let left = span;
+  for (let i = points.length - 1; i > 0; i--) {
+    const length = distance(points[i - 1], points[i]);
+    if (length >= left) return [...points.slice(0, i), lerp(points[i], points[i - 1], left / length)];
+    left -= length;
+  }
+  return points.slice(0, 1);
+}
+
+/** The path from `span` px (along it) after its start, the cut point included. */
+function pointsFrom(points: Point[], span: number): Point[] {
+  const reversed = pointsUpTo([...points].reverse(), span);
+  return reversed.reverse();
 }
 
 /** The heading (radians, y down) of the pen arriving at the end of `points`, over the last `span` px. */
@@ -491,17 +575,6 @@ function directionInto(points: Point[], span: number): number {
     if (distance(from, end) >= span) break;
   }
   return Math.atan2(end.y - from.y, end.x - from.x);
-}
-
-/** The heading of the pen leaving the start of `points`, over its first `span` px. */
-function directionOutOf(points: Point[], span: number): number {
-  const start = points[0];
-  let to = points[points.length - 1];
-  for (let i = 1; i < points.length; i++) {
-    to = points[i];
-    if (distance(start, to) >= span) break;
-  }
-  return Math.atan2(to.y - start.y, to.x - start.x);
 }
 
 /** A 2 whose base runs on well past the digit: 40–80% of its width more, nearly level. */
