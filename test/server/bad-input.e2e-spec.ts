@@ -51,7 +51,13 @@ describe('bad frames', () => {
     baseline = (await exchange(probe, { seq: 1, image: drawing, final: true })).prediction!.probabilities;
     probe.disconnect();
   });
-  afterEach(disconnectAll);
+  // A test that fails half-way still stops its bystander, whose next exchange would otherwise time
+  // out against a closed server and fail whichever test file runs next.
+  const stopBystanders = new Set<() => Promise<unknown>>();
+  afterEach(async () => {
+    await Promise.all([...stopBystanders].map((stop) => stop().catch(() => undefined)));
+    disconnectAll();
+  });
   afterAll(async () => {
     await server?.close();
     await rm(modelDir, { recursive: true, force: true });
@@ -74,10 +80,16 @@ describe('bad frames', () => {
         await sleep(40);
       }
     })();
+    loop.catch(() => undefined); // reported by stop(), not as an unhandled rejection
+    const stop = async () => {
+      stopBystanders.delete(stop);
+      running = false;
+      await loop;
+    };
+    stopBystanders.add(stop);
     return {
       stop: async () => {
-        running = false;
-        await loop;
+        await stop();
         return { problems, answered };
       },
     };

@@ -34,7 +34,10 @@ export class PreprocessService implements OnModuleDestroy {
     await this.pool?.close();
   }
 
-  /** Raw image bytes from a validated payload: bytes as they are, a data URL or bare base64 decoded (size and content are judged by preprocess()). */
+  /**
+   * Raw image bytes from a payload the gateway or controller validated: bytes as they are, a data
+   * URL or bare base64 decoded. Their size and content are judged once, by preprocess().
+   */
   imageBytes(image: ImagePayload): Buffer {
     try {
       return imageBytesFrom(image);
@@ -44,8 +47,9 @@ export class PreprocessService implements OnModuleDestroy {
   }
 
   /**
-   * Bytes → the model's 28×28 input (IMAGE_PIXELS floats in [0, 1], white ink on black, MNIST-centred);
-   * `empty` when nothing is drawn. Refuses an image over the byte or side limits, or not a PNG, JPEG or WebP.
+   * Bytes → the model's 28×28 input (IMAGE_PIXELS floats in [0, 1], white ink on black,
+   * MNIST-centred); `empty` when nothing is drawn. Refuses empty bytes, an image over the byte or
+   * side limits, and anything that is not a decodable PNG, JPEG or WebP.
    * A lone frame is preprocessed here: the event loop has nothing else to do, and the round trip
    * to a thread would only add latency. Frames that overlap go to the pool, where they use the
    * other cores while this loop serves sockets and runs inference.

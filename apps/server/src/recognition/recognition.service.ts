@@ -26,7 +26,7 @@ export class RecognitionService {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** `image` as validated at the gateway or controller; throws {@link ClientError}s for what it cannot answer. */
+  /** `image` as the gateway or controller validated it; rejects with a ClientError for what it cannot answer. */
   async recognize(
     image: ImagePayload,
     { receivedAt = performance.now(), preview = false, transport }: RecognizeOptions,
