@@ -134,7 +134,11 @@ const EDITS: Record<WritingStyle, Edit> = {
     const penWidth = random.int(THICK_PEN.min, THICK_PEN.max);
     const { height } = bounds(digit.strokes);
     const minHeight = Math.min(6.5 * penWidth, LARGE_HEIGHT.max - penWidth);
-    return { ...digit, penWidth, strokes: height < minHeight ? resized(digit.strokes, minHeight / Math.max(height, 1), random) : digit.strokes };
+    return {
+      ...digit,
+      penWidth,
+      strokes: height < minHeight ? resized(digit.strokes, minHeight / Math.max(height, 1), random) : digit.strokes,
+    };
   },
   small: (digit, random) => {
     const inkHeight = random.uniform(SMALL_HEIGHT.min, SMALL_HEIGHT.max);
@@ -517,7 +521,8 @@ function hasLoopBelow(strokes: Point[][], penWidth: number, y: number): boolean 
         const [cx, cy] = [(p.x - x0) * scale, (p.y - y0) * scale];
         for (let gy = Math.floor(cy - radius); gy <= Math.ceil(cy + radius); gy++) {
           for (let gx = Math.floor(cx - radius); gx <= Math.ceil(cx + radius); gx++) {
-            if (gx >= 0 && gy >= 0 && gx < cells && gy < cells && Math.hypot(gx + 0.5 - cx, gy + 0.5 - cy) <= radius) ink[gy * cells + gx] = 1;
+            if (gx >= 0 && gy >= 0 && gx < cells && gy < cells && Math.hypot(gx + 0.5 - cx, gy + 0.5 - cy) <= radius)
+              ink[gy * cells + gx] = 1;
           }
         }
       }
@@ -529,7 +534,12 @@ function hasLoopBelow(strokes: Point[][], penWidth: number, y: number): boolean 
   while (queue.length) {
     const cell = queue.pop()!;
     const [gx, gy] = [cell % cells, Math.floor(cell / cells)];
-    for (const [nx, ny] of [[gx + 1, gy], [gx - 1, gy], [gx, gy + 1], [gx, gy - 1]]) {
+    for (const [nx, ny] of [
+      [gx + 1, gy],
+      [gx - 1, gy],
+      [gx, gy + 1],
+      [gx, gy - 1],
+    ]) {
       const next = ny * cells + nx;
       if (nx >= 0 && ny >= 0 && nx < cells && ny < cells && !ink[next] && !reached[next]) {
         reached[next] = 1;
@@ -541,10 +551,6 @@ function hasLoopBelow(strokes: Point[][], penWidth: number, y: number): boolean 
   let holes = 0;
   for (let cell = Math.max(0, firstRow) * cells; cell < cells * cells; cell++) if (!ink[cell] && !reached[cell]) holes++;
   return holes >= 3;
-}
-
-function pathLength(points: Point[]): number {
-  return points.slice(1).reduce((sum, p, i) => sum + distance(points[i], p), 0);
 }
 
 const unit = (angle: number): Point => ({ x: Math.cos(angle), y: Math.sin(angle) });
