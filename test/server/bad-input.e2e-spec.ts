@@ -133,17 +133,27 @@ describe('bad frames', () => {
       const socket = await connect(server.url, transport);
       const errors = record(socket, 'frame:error');
       const predictions = record(socket, 'prediction');
+      let lastRefusalAt = 0;
+      socket.on('frame:error', () => (lastRefusalAt = performance.now()));
+      const floodStartedAt = performance.now();
       for (let seq = 1; seq <= 300; seq++) socket.emit('frame', { seq, image: drawing });
       await within(
         (async () => {
-          while (errors.length + predictions.length < 20 || errors.length < 200) await sleep(20);
+          // Until the refusals stop coming: every frame of the flood has been through the guard.
+          let counted = -1;
+          while (errors.length < 200 || errors.length !== counted) {
+            counted = errors.length;
+            await sleep(300);
+          }
         })(),
         10_000,
         'waiting for the flood to be answered',
       );
-      await sleep(200);
       expect(errors.every((e) => e.code === 'RATE_LIMITED')).toBe(true);
-      expect(errors.length).toBeGreaterThanOrEqual(300 - 31 - 5); // 30 frames/s with a burst of 30 pass
+      // 30 frames/s with a burst of 30 pass. The bucket refills while the server works through the
+      // flood, which takes longer on a busy machine: allow what the rate gives over that time.
+      const floodSeconds = (lastRefusalAt - floodStartedAt) / 1000;
+      expect(300 - errors.length).toBeLessThanOrEqual(30 + Math.ceil(30 * floodSeconds) + 1);
       expect(predictions.length).toBeGreaterThanOrEqual(1);
       const { problems, answered } = await other.stop();
       expect(problems).toEqual([]);
