@@ -335,9 +335,9 @@ function withFlag(strokes: Point[][], random: SeededRandom): Point[][] {
   const bottom = findPoint(strokes, (p) => -p.y).point;
   const length = Math.max(distance(top.point, bottom), 1);
   const [dx, dy] = [(bottom.x - top.point.x) / length, (bottom.y - top.point.y) / length];
-  // 35–60° off the stem towards the left, but never flatter than 30° below the horizontal: a
-  // level lead-in on a leaning stem is a 7's bar, not a 1's flag.
-  const degrees = Math.min((Math.atan2(dy, dx) * 180) / Math.PI + random.uniform(35, 60), 150);
+  // 30–50° off the stem towards the left, and never flatter than 40° below the horizontal: a
+  // flatter lead-in reads as a 7's bar, to people as well as to the model.
+  const degrees = Math.min((Math.atan2(dy, dx) * 180) / Math.PI + random.uniform(30, 50), 140);
   const [fx, fy] = [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
   const reach = random.uniform(0.35, 0.5) * length;
   const start = { x: top.point.x + fx * reach, y: top.point.y + fy * reach };
