@@ -364,8 +364,13 @@ function withFoot(strokes: Point[][], random: SeededRandom): Point[][] {
 function withCrossbar(strokes: Point[][], random: SeededRandom): Point[][] {
   const box = bounds(strokes);
   const y = box.top + random.uniform(0.45, 0.6) * box.height;
+  // The stem runs from the bar's right end to the foot; of the ink crossing this height, take
+  // what lies nearest that line (a curled bar or a hook can cross it too).
+  const corner = findPoint(strokes, (p) => (p.y - box.top) / Math.max(box.height, 1) - (p.x - box.left) / Math.max(box.width, 1)).point;
+  const foot = findPoint(strokes, (p) => -p.y).point;
+  const expected = corner.x + ((foot.x - corner.x) * (y - corner.y)) / Math.max(foot.y - corner.y, 1);
   const xs = crossings(strokes, y);
-  const stem = xs.length ? xs[xs.length >> 1] : (box.left + box.right) / 2;
+  const stem = xs.length ? xs.reduce((best, x) => (Math.abs(x - expected) < Math.abs(best - expected) ? x : best)) : expected;
   const width = Math.max(random.uniform(0.4, 0.6) * box.width, 0.25 * box.height);
   const centre = stem + random.uniform(-0.1, 0.1) * width;
   const tilt = random.uniform(-0.05, 0.02) * width;
