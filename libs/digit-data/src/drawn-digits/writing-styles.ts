@@ -283,10 +283,21 @@ function handLine(from: Point, to: Point, random: SeededRandom, bow = 0.04): Poi
   });
 }
 
-/** Joins hand-drawn legs into one pen stroke through the given corners. */
+/**
+ * Joins hand-drawn legs into one pen stroke through the given corners; a hand does not turn on
+ * the spot, so each corner is cut round by up to a tenth of its shorter leg.
+ */
 function handPath(corners: Point[], random: SeededRandom, bow = 0.04): Point[] {
-  const path: Point[] = [corners[0]];
-  for (let i = 1; i < corners.length; i++) path.push(...handLine(corners[i - 1], corners[i], random, bow).slice(1));
+  const rounded: Point[] = [corners[0]];
+  for (let i = 1; i < corners.length - 1; i++) {
+    const [before, at, after] = [corners[i - 1], corners[i], corners[i + 1]];
+    const cut = (random.uniform(0, 0.1) * Math.min(distance(before, at), distance(at, after))) / Math.max(distance(before, at), 1e-6);
+    const cutAfter = (cut * distance(before, at)) / Math.max(distance(at, after), 1e-6);
+    rounded.push(lerp(at, before, cut), lerp(at, after, cutAfter));
+  }
+  rounded.push(corners[corners.length - 1]);
+  const path: Point[] = [rounded[0]];
+  for (let i = 1; i < rounded.length; i++) path.push(...handLine(rounded[i - 1], rounded[i], random, bow).slice(1));
   return path;
 }
 
@@ -415,13 +426,15 @@ function rebuiltFour(strokes: Point[][], top: 'open' | 'closed', random: SeededR
   const stemFoot = { x: stemX(box.bottom), y: box.bottom };
 
   if (top === 'closed') {
-    return [handPath([stemTop, corner, barEnd], random), handLine(stemTop, stemFoot, random, 0.02)];
+    // The pen lifts at the apex and comes down again for the stem, a little off where it left.
+    const restart = { x: stemTop.x + random.uniform(-0.02, 0.02) * box.height, y: stemTop.y + random.uniform(-0.02, 0.03) * box.height };
+    return [handPath([stemTop, corner, barEnd], random, 0.06), handLine(restart, stemFoot, random, 0.03)];
   }
   // Open: the arm comes down from a point left of the stem, leaning like the stem; a gap of at least a third of the bar's span.
   const armTopX = corner.x + random.uniform(0.05, 0.4) * (stemX(box.top) - corner.x);
   const armTop = { x: armTopX, y: box.top + random.uniform(0, 0.08) * box.height };
   const openStemTop = { x: stemX(stemTop.y + 0.08 * box.height), y: stemTop.y + random.uniform(0.04, 0.12) * box.height };
-  return [handPath([armTop, corner, barEnd], random), handLine(openStemTop, stemFoot, random, 0.02)];
+  return [handPath([armTop, corner, barEnd], random, 0.06), handLine(openStemTop, stemFoot, random, 0.03)];
 }
 
 /**
