@@ -1,8 +1,18 @@
 /** Hot swap: a new model saved into the folder (or a SIGHUP) reaches every connected client; a broken one is refused. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { HealthReport } from '../../apps/server/src/health/health.controller';
+import { ModelService } from '../../apps/server/src/recognition/model.service';
+import {
+  DEFAULT_MODEL_DIR,
+  MODEL_FOLDER_FILES,
+  readModelMetadata,
+  sha256Hex,
+  WEIGHTS_BIN,
+  writeModelMetadata,
+} from '@live-digits/shared/model/model-files';
+import type { ModelMetadata } from '@live-digits/shared/model/model-metadata';
 import { drawingPng, drawnDigits } from './support/drawings';
 import { saveBrokenModel, saveThrowawayModel } from './support/model-fixtures';
 import { connect, disconnectAll, exchange, nextEvent, record, sleep, startServer, TestServer } from './support/test-server';
@@ -59,4 +69,92 @@ describe('model hot swap', () => {
     const health = (await (await fetch(`${server.url}/health`)).json()) as HealthReport;
     expect(health.model?.id).toBe(current);
   });
+});
+
+/**
+ * Damaged weights never serve: a checksum mismatch is refused by the model package, and weights
+ * whose checksum was taken after the damage (metadata rewritten with it) by the known-answer check
+ * on MNIST test digits. Uses the committed, trained model, since only a measured accuracy can be checked.
+ */
+describe('model hot swap with damaged weights', () => {
+  const committed = path.resolve(__dirname, '../..', DEFAULT_MODEL_DIR);
+  let root: string;
+  let modelDir: string;
+  let server: TestServer;
+  let original: ModelMetadata;
+  let weights: Buffer;
+  let drawing: Buffer;
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'e2e-damaged-'));
+    modelDir = path.join(root, 'model');
+    await mkdir(modelDir);
+    for (const file of MODEL_FOLDER_FILES) await copyFile(path.join(committed, file), path.join(modelDir, file));
+    original = (await readModelMetadata(modelDir))!;
+    weights = await readFile(path.join(modelDir, WEIGHTS_BIN));
+    server = await startServer({ modelDir });
+    drawing = await drawingPng(drawnDigits(1, 2)[0]);
+  }, 60_000);
+  afterEach(disconnectAll);
+  afterAll(async () => {
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const reload = () => server.app.get(ModelService).reload('test');
+
+  /** Writes `damaged` as weights.bin; metadata.json records the original checksum, the damaged one's, or none. */
+  async function install(damaged: Buffer, checksum: 'original' | 'matching' | 'none', modelId: string): Promise<void> {
+    const rest: ModelMetadata = { ...original };
+    delete rest.weightsSha256;
+    const weightsSha256 = checksum === 'original' ? sha256Hex(weights) : checksum === 'matching' ? sha256Hex(damaged) : undefined;
+    await writeFile(path.join(modelDir, WEIGHTS_BIN), damaged);
+    await writeModelMetadata(modelDir, { ...rest, modelId, ...(weightsSha256 === undefined ? {} : { weightsSha256 }) });
+  }
+
+  /** 1% of the bytes with every bit inverted, at a prime stride so every byte of a float32 is hit: the file keeps its size. */
+  function flipOnePercent(bytes: Buffer): Buffer {
+    const damaged = Buffer.from(bytes);
+    for (let i = 0; i < damaged.length; i += 97) damaged[i] ^= 0xff;
+    return damaged;
+  }
+
+  async function expectStillServing(servingId: string, socketAnnouncements: unknown[]): Promise<void> {
+    expect(socketAnnouncements).toEqual([]);
+    const health = (await (await fetch(`${server.url}/health`)).json()) as HealthReport;
+    expect(health.model).toEqual({ id: servingId, testAccuracy: original.testAccuracy });
+  }
+
+  it.each<[string, () => Buffer, 'original' | 'matching' | 'none']>([
+    ['1% of its bytes flipped, checksum of the original', () => flipOnePercent(weights), 'original'],
+    ['1% of its bytes flipped, checksum taken after the damage', () => flipOnePercent(weights), 'matching'],
+    ['all zeros, checksum of the original', () => Buffer.alloc(weights.length), 'original'],
+    ['all zeros, checksum taken after the damage', () => Buffer.alloc(weights.length), 'matching'],
+    ['all zeros, no checksum', () => Buffer.alloc(weights.length), 'none'],
+  ])(
+    'refuses a same-size weights.bin with %s; the old model keeps serving under its own id',
+    async (_what, damage, checksum) => {
+      const serving = server.app.get(ModelService).info!.modelId;
+      const socket = await connect(server.url, 'websocket');
+      const announcements = record(socket, 'model');
+      await install(damage(), checksum, 'digit-net-damaged');
+      await expect(reload()).resolves.toBe(false);
+      await expectStillServing(serving, announcements);
+      await expect(exchange(socket, { seq: 1, image: drawing, final: true }, 10_000)).resolves.toMatchObject({
+        prediction: { modelId: serving },
+      });
+    },
+    60_000,
+  );
+
+  it('swaps in the sound weights again, announced under the new metadata id and accuracy', async () => {
+    const socket = await connect(server.url, 'websocket');
+    const announced = nextEvent(socket, 'model', (m) => m.modelId === 'digit-net-restored', 30_000);
+    await install(weights, 'matching', 'digit-net-restored');
+    await expect(reload()).resolves.toBe(true);
+    await expect(announced).resolves.toEqual({ modelId: 'digit-net-restored', testAccuracy: original.testAccuracy });
+    await expect(exchange(socket, { seq: 1, image: drawing, final: true }, 10_000)).resolves.toMatchObject({
+      prediction: { modelId: 'digit-net-restored' },
+    });
+  }, 60_000);
 });

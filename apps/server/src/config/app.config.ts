@@ -43,6 +43,20 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** How far V8 lets the old generation grow past its live size before the next full GC, in percent; 0 leaves it to V8. */
   heapGrowingPercent: number;
+  /** MNIST test digits a new model must score close to its recorded test accuracy on before it serves; 0 skips the check. */
+  modelCheckDigits: number;
+  /** The feedback folder's quota: past either, feedback is refused with STORAGE_FULL. */
+  feedbackMaxItems: number;
+  feedbackMaxBytes: number;
+  /** `POST /predict` requests per minute per client address. */
+  predictPerMinute: number;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** Node's HTTP server: the whole request must arrive within requestTimeoutMs, its headers within headersTimeoutMs. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** `text` (Nest's coloured lines) or `json` (one JSON object per line). */
+  logFormat: 'text' | 'json';
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -109,6 +123,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     clientDir: directory('CLIENT_DIR', 'apps/client/dist'),
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 5000, 0, 600_000),
     heapGrowingPercent: integer('HEAP_GROWING_PERCENT', 100, 0, 1000),
+    modelCheckDigits: integer('MODEL_CHECK_DIGITS', 300, 0, 10_000),
+    feedbackMaxItems: integer('FEEDBACK_MAX_ITEMS', 100_000, 1, 1_000_000_000),
+    feedbackMaxBytes: integer('FEEDBACK_MAX_BYTES', 1_000_000_000, 1, Number.MAX_SAFE_INTEGER),
+    predictPerMinute: integer('PREDICT_PER_MINUTE', 1200, 1, 1_000_000),
+    metricsToken: read('METRICS_TOKEN'),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+    headersTimeoutMs: integer('HEADERS_TIMEOUT_MS', 10_000, 1000, 3_600_000),
+    logFormat: parseLogFormat(read('LOG_FORMAT'), problems),
   };
   if (config.maxWaitMs < config.debounceMs) {
     problems.push(`MAX_WAIT_MS (${config.maxWaitMs}) must not be smaller than DEBOUNCE_MS (${config.debounceMs})`);
@@ -116,8 +138,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (config.maxMessageBytes < config.maxImageBytes) {
     problems.push(`MAX_MESSAGE_BYTES (${config.maxMessageBytes}) must not be smaller than MAX_IMAGE_BYTES (${config.maxImageBytes})`);
   }
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    problems.push(
+      `HEADERS_TIMEOUT_MS (${config.headersTimeoutMs}) must not be larger than REQUEST_TIMEOUT_MS (${config.requestTimeoutMs})`,
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function parseLogFormat(raw: string | undefined, problems: string[]): 'text' | 'json' {
+  if (raw === undefined || raw === 'text' || raw === 'json') return raw ?? 'text';
+  problems.push(`LOG_FORMAT must be text or json (got "${raw}")`);
+  return 'text';
 }
 
 /** The Vite dev server, on both of its usual host names; the server's own origin needs no CORS. */

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { tf } from '@live-digits/shared/tf/tf';
 import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
 import { saveModel, writeModelMetadata } from '@live-digits/shared/model/model-files';
-import { saveBrokenModel, saveThrowawayModel, throwawayMetadata } from '../../../../test/server/support/model-fixtures';
+import { buildThrowawayNet, saveBrokenModel, saveThrowawayModel, throwawayMetadata } from '../../../../test/server/support/model-fixtures';
 import { AppConfig, loadConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
 import { MetricsService } from '../metrics/metrics.service';
@@ -166,5 +166,25 @@ describe(ModelService.name, () => {
     wrong.dispose();
     await expect(sut.reload('test')).resolves.toBe(false);
     expect(sut.info?.modelId).toBe('good');
+  });
+
+  it('refuses a model that scores far below the accuracy its metadata records on MNIST test digits (known-answer check)', async () => {
+    await saveThrowawayModel(modelDir, 1, 'good');
+    await start();
+    // An untrained net whose metadata claims it was trained to 99%: checksum and contract are fine.
+    const untrained = buildThrowawayNet(7);
+    const { weightsSha256 } = await saveModel(untrained, modelDir);
+    untrained.dispose();
+    await writeModelMetadata(modelDir, {
+      ...throwawayMetadata({ modelId: 'claims-99', testAccuracy: 0.99, weightsSha256 }),
+      trainingImages: 55_000,
+    });
+    await expect(sut.reload('test')).resolves.toBe(false);
+    expect(sut.info?.modelId).toBe('good');
+
+    // The same files with the check off (MODEL_CHECK_DIGITS=0) are accepted: the check is what refused them.
+    await stop();
+    await start({ modelCheckDigits: 0 });
+    expect(sut.info?.modelId).toBe('claims-99');
   });
 });

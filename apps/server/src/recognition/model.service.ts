@@ -6,6 +6,8 @@ import { BackendName, initTensorFlow, tf } from '@live-digits/shared/tf/tf';
 import { fallbackModelId, loadModelFolder, MODEL_FOLDER_FILES } from '@live-digits/shared/model/model-files';
 import { CLASS_COUNT, IMAGE_PIXELS, IMAGE_SIDE } from '@live-digits/shared/model/model-contract';
 import type { ModelMetadata } from '@live-digits/shared/model/model-metadata';
+import { checkKnownAnswers, KnownAnswerDigits, sampleKnownAnswerDigits } from '@live-digits/shared/model/known-answer';
+import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
 import { MetricsService } from '../metrics/metrics.service';
@@ -37,7 +39,9 @@ interface QueuedImage {
 /**
  * Owns the network: loads and warms it, answers predictions in micro-batches across all sockets,
  * and swaps in a new model when the folder changes (polled) or on SIGHUP — a new model serves
- * only after it loaded and passed a warm-up; a broken one is refused and the old one keeps serving.
+ * only after it loaded (checksum and contract checked), passed a warm-up and, when its metadata
+ * records a measured test accuracy, scored close to it on MNIST test digits (the known-answer
+ * check); a broken one is refused and the old one keeps serving under its own id.
  *
  * Tensors: every batch is built and run inside `tf.tidy`; its one surviving output is read with
  * `await data()` (never `dataSync()`, which would block the event loop) and disposed in `finally`.
@@ -221,11 +225,15 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
     return true;
   }
 
-  /** Loads (metadata, checksum and contract checked by the model package), warms up (first calls allocate); disposes on failure. */
+  /**
+   * Loads (metadata, checksum and contract checked by the model package), warms up (first calls
+   * allocate), runs the known-answer check; disposes on failure.
+   */
   private async loadCandidate(dir: string, fingerprint: string): Promise<LoadedModel> {
     const { model, metadata } = await loadModelFolder(dir);
     try {
       for (const size of new Set([1, this.config.batchMaxSize])) await this.warmUp(model, size);
+      if (metadata) await this.checkKnownAnswers(model, metadata);
     } catch (error) {
       model.dispose();
       throw error;
@@ -248,6 +256,23 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
     } finally {
       output.dispose();
     }
+  }
+
+  /**
+   * A model must recognise MNIST test digits about as well as its metadata says it did when it was
+   * saved. Only a measured accuracy can be checked: a model that saw no training images (a test
+   * fixture with a stated figure) has none, and neither has a folder without metadata.json.
+   */
+  private async checkKnownAnswers(model: tf.LayersModel, metadata: ModelMetadata): Promise<void> {
+    if (this.config.modelCheckDigits === 0 || metadata.trainingImages === 0) return;
+    const verdict = await checkKnownAnswers(model, knownAnswerDigits(this.config.modelCheckDigits), metadata.testAccuracy);
+    const figures = `${(verdict.accuracy * 100).toFixed(1)}% of ${this.config.modelCheckDigits} MNIST test digits`;
+    if (!verdict.passed) {
+      throw new Error(
+        `it recognises ${figures}, below ${(verdict.floor * 100).toFixed(1)}% for its recorded test accuracy ${metadata.testAccuracy} (damaged weights?)`,
+      );
+    }
+    this.logger.log(`Known-answer check of ${metadata.modelId}: ${figures} (recorded ${metadata.testAccuracy})`);
   }
 
   /** Size and mtime of the three files: cheap to poll, changes whenever training saves. */
@@ -276,6 +301,17 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
       this.polling = false;
     }
   }
+}
+
+/** Read once per process (the split is 8 MB of bytes; the sample a few hundred kB of floats). */
+const knownAnswerSamples = new Map<number, KnownAnswerDigits>();
+function knownAnswerDigits(count: number): KnownAnswerDigits {
+  let digits = knownAnswerSamples.get(count);
+  if (!digits) {
+    digits = sampleKnownAnswerDigits(readMnistSplit(bundledMnistDir(), 't10k'), count);
+    knownAnswerSamples.set(count, digits);
+  }
+  return digits;
 }
 
 function noModelLoaded(): ClientError<'MODEL_UNAVAILABLE'> {
