@@ -57,6 +57,10 @@ export interface AppConfig {
   headersTimeoutMs: number;
   /** `text` (Nest's coloured lines) or `json` (one JSON object per line). */
   logFormat: 'text' | 'json';
+  /** Worker processes behind this one's port (Node cluster, sticky sessions: apps/server/src/scale); 0 = this process serves alone. */
+  clusterWorkers: number;
+  /** Redis, when several nodes serve together: Socket.IO's Redis adapter, presence, model swaps, HTTP rate limits; never frames. */
+  redisUrl: string | undefined;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -100,6 +104,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (/\s/.test(host)) problems.push(`HOST must be a host name or address (got "${host}")`);
 
   const maxImageBytes = integer('MAX_IMAGE_BYTES', 1_000_000, 1024, 64_000_000);
+  const clusterWorkers = read('CLUSTER_WORKERS') === 'auto' ? os.availableParallelism() : integer('CLUSTER_WORKERS', 0, 0, 64);
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host,
@@ -111,7 +116,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     batchWindowMs: integer('BATCH_WINDOW_MS', 2, 0, 1000),
     batchMaxSize: integer('BATCH_MAX_SIZE', 32, 1, 1024),
     // The event loop runs inference on one core; threads preprocess on the others (`npm run bench:server`).
-    preprocessWorkers: integer('PREPROCESS_WORKERS', Math.min(4, os.availableParallelism() - 1), 0, 64),
+    // In a cluster every worker has its own event loop, so workers × (1 + threads) stays within the cores.
+    preprocessWorkers: integer('PREPROCESS_WORKERS', defaultPreprocessWorkers(clusterWorkers), 0, 64),
     maxImageBytes,
     maxImageSide: integer('MAX_IMAGE_SIDE', 2048, IMAGE_SIDE, 16_384),
     // Base64 text is 4/3 of the bytes; the margin lets an oversize image still be answered with IMAGE_TOO_LARGE.
@@ -131,6 +137,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
     headersTimeoutMs: integer('HEADERS_TIMEOUT_MS', 10_000, 1000, 3_600_000),
     logFormat: parseLogFormat(read('LOG_FORMAT'), problems),
+    clusterWorkers,
+    redisUrl: parseRedisUrl(read('REDIS_URL'), problems),
   };
   if (config.maxWaitMs < config.debounceMs) {
     problems.push(`MAX_WAIT_MS (${config.maxWaitMs}) must not be smaller than DEBOUNCE_MS (${config.debounceMs})`);
@@ -151,6 +159,24 @@ function parseLogFormat(raw: string | undefined, problems: string[]): 'text' | '
   if (raw === undefined || raw === 'text' || raw === 'json') return raw ?? 'text';
   problems.push(`LOG_FORMAT must be text or json (got "${raw}")`);
   return 'text';
+}
+
+function defaultPreprocessWorkers(clusterWorkers: number): number {
+  const cores = os.availableParallelism();
+  if (clusterWorkers === 0) return Math.min(4, cores - 1);
+  return Math.max(0, Math.floor(cores / clusterWorkers) - 1);
+}
+
+function parseRedisUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined) return undefined;
+  let valid = false;
+  try {
+    valid = /^rediss?:$/.test(new URL(raw).protocol);
+  } catch {
+    valid = false;
+  }
+  if (!valid) problems.push(`REDIS_URL must be a redis:// or rediss:// URL, like redis://localhost:6379 (got "${raw}")`);
+  return valid ? raw : undefined;
 }
 
 /** The Vite dev server, on both of its usual host names; the server's own origin needs no CORS. */
