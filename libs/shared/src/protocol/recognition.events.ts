@@ -76,6 +76,11 @@ export interface ModelPayload {
   testAccuracy: number | null;
 }
 
+/** How many people are connected to the whole deployment (every process, every node), this one included. */
+export interface PresencePayload {
+  drawing: number;
+}
+
 export interface ClientToServerEvents {
   frame: (payload: FramePayload) => void;
   feedback: (payload: FeedbackPayload, ack: (answer: FeedbackAck) => void) => void;
@@ -85,6 +90,8 @@ export interface ServerToClientEvents {
   prediction: (payload: PredictionPayload) => void;
   'frame:error': (payload: FrameErrorPayload) => void;
   model: (payload: ModelPayload) => void;
+  /** On connection, then to everyone whenever the count changes, at most once a second. */
+  presence: (payload: PresencePayload) => void;
 }
 
 export const SOCKET_PATH = '/socket.io';
