@@ -1,10 +1,10 @@
 /**
  * Keeps the on-screen canvas sharp and up to date: its backing store follows the displayed size ×
- * devicePixelRatio (a phone's 3× screen gets 3× the pixels), strokes are redrawn at most once per
+ * devicePixelRatio (a phone's 3× screen gets 3× the pixels), the drawing is redrawn at most once per
  * animation frame, and the ink colour comes from CSS (`--ink`), so dark mode restyles the pen.
  */
 import { onScopeDispose, watch, type Ref } from 'vue';
-import { CANVAS_SIZE, renderStrokes, type Stroke } from '../lib/strokes';
+import { CANVAS_SIZE, renderDrawing, type DrawingContent } from '../lib/strokes';
 
 /** Device pixels for a canvas shown `cssSize` CSS pixels wide; capped so a 4K zoom cannot ask for a huge bitmap. */
 export function backingStoreSize(cssSize: number, devicePixelRatio: number): number {
@@ -14,7 +14,7 @@ export function backingStoreSize(cssSize: number, devicePixelRatio: number): num
 
 export function useCanvasRenderer(
   canvas: Readonly<Ref<HTMLCanvasElement | null>>,
-  strokes: Readonly<Ref<readonly Stroke[]>>,
+  content: Readonly<Ref<DrawingContent>>,
   penWidth: number,
 ): void {
   let frame: number | undefined;
@@ -27,14 +27,14 @@ export function useCanvasRenderer(
     const size = backingStoreSize(element.getBoundingClientRect().width, window.devicePixelRatio);
     if (element.width !== size) element.width = element.height = size;
     const ink = getComputedStyle(element).getPropertyValue('--ink').trim() || '#000';
-    renderStrokes(ctx, strokes.value, { penWidth, ink, scale: size / CANVAS_SIZE, width: size, height: size });
+    renderDrawing(ctx, content.value, { penWidth, ink, scale: size / CANVAS_SIZE, width: size, height: size });
   }
 
   function schedule(): void {
     frame ??= requestAnimationFrame(draw);
   }
 
-  watch([canvas, strokes], schedule, { immediate: true });
+  watch([canvas, content], schedule, { immediate: true });
 
   const resize = new ResizeObserver(schedule);
   watch(

@@ -1,4 +1,7 @@
+import type { InkImage } from '../lib/strokes';
 import { useDrawing, type DrawingChange } from './useDrawing';
+
+const PICTURE = 'picture' as unknown as InkImage;
 
 function drawingWithLog() {
   const sut = useDrawing();
@@ -97,6 +100,34 @@ describe(useDrawing.name, () => {
 
     expect(sut.isEmpty.value).toBe(true);
     expect(changes).toEqual(['grow', 'finish', 'clear']);
+  });
+
+  it('an image replaces the drawing; strokes go over it, undo takes them off first, then the image', () => {
+    const { sut, changes } = drawingWithLog();
+    sut.begin(1, { x: 0, y: 0 });
+
+    sut.load(PICTURE);
+    expect(sut.isDrawing.value).toBe(false);
+    expect(sut.isEmpty.value).toBe(false);
+    expect(sut.content.value).toEqual({ image: PICTURE, strokes: [] });
+
+    sut.begin(2, { x: 5, y: 5 });
+    sut.end(2);
+    sut.undo();
+    expect(sut.content.value).toEqual({ image: PICTURE, strokes: [] });
+    sut.undo();
+    expect(sut.isEmpty.value).toBe(true);
+    expect(changes).toEqual(['grow', 'load', 'grow', 'finish', 'undo', 'undo']);
+  });
+
+  it('clear removes the image too', () => {
+    const { sut, changes } = drawingWithLog();
+    sut.load(PICTURE);
+
+    sut.clear();
+
+    expect(sut.content.value).toEqual({ image: null, strokes: [] });
+    expect(changes).toEqual(['load', 'clear']);
   });
 
   it('never changes a stroke list it has handed out', () => {

@@ -1,23 +1,26 @@
 /**
- * The drawing as data: strokes in canvas pixels, one pen down at a time, undo and clear.
- * No DOM here; `usePointerInput` feeds it points and the canvas renders `strokes`.
+ * The drawing as data: strokes in canvas pixels, one pen down at a time, undo and clear, over an
+ * optional image (uploaded, pasted or dropped) that replaces whatever was drawn before.
+ * No DOM here; `usePointerInput` feeds it points, `useImageInput` images, and the canvas renders `content`.
  */
 import { computed, ref, shallowRef } from 'vue';
 import { createEventHook } from '../lib/event-hook';
-import { thinPoints, type Point, type Stroke } from '../lib/strokes';
+import { thinPoints, type DrawingContent, type InkImage, type Point, type Stroke } from '../lib/strokes';
 
 /**
  * What just happened to the drawing. `grow` is ink added while the pen is down; `finish` is pen-up;
- * `clear` and `undo` take ink away, so an answer about the drawing before them no longer applies.
+ * `clear` and `undo` take ink away and `load` replaces it with an image, so an answer about the
+ * drawing before them no longer applies.
  */
-export type DrawingChange = 'grow' | 'finish' | 'clear' | 'undo';
+export type DrawingChange = 'grow' | 'finish' | 'clear' | 'undo' | 'load';
 
 export function useDrawing() {
   const strokes = shallowRef<readonly Stroke[]>([]);
+  const image = shallowRef<InkImage | null>(null);
   const activePointer = ref<number | null>(null);
   const changes = createEventHook<DrawingChange>();
 
-  const isEmpty = computed(() => strokes.value.length === 0);
+  const isEmpty = computed(() => strokes.value.length === 0 && image.value === null);
   const isDrawing = computed(() => activePointer.value !== null);
 
   /** Pen down. Returns false while another pointer is drawing (a second finger does not start a stroke). */
@@ -47,23 +50,36 @@ export function useDrawing() {
   }
 
   function clear(): void {
-    if (strokes.value.length === 0) return;
+    if (isEmpty.value) return;
     activePointer.value = null;
     strokes.value = [];
+    image.value = null;
     changes.trigger('clear');
   }
 
-  /** Removes the last stroke; mid-stroke, that is the stroke being drawn. */
+  /** Removes the last stroke (mid-stroke, the stroke being drawn); with no strokes left, the image. */
   function undo(): void {
-    if (strokes.value.length === 0) return;
+    if (isEmpty.value) return;
     activePointer.value = null;
-    strokes.value = strokes.value.slice(0, -1);
+    if (strokes.value.length > 0) strokes.value = strokes.value.slice(0, -1);
+    else image.value = null;
     changes.trigger('undo');
+  }
+
+  /** An image becomes the drawing: it replaces the strokes (and any earlier image); strokes drawn next go over it. */
+  function load(picture: InkImage): void {
+    activePointer.value = null;
+    strokes.value = [];
+    image.value = picture;
+    changes.trigger('load');
   }
 
   return {
     /** Read-only outside: change the drawing through the methods, so every change is announced. */
     strokes: computed(() => strokes.value),
+    image: computed(() => image.value),
+    /** Everything on the canvas, as the screen and the frames render it. */
+    content: computed<DrawingContent>(() => ({ image: image.value, strokes: strokes.value })),
     isEmpty,
     isDrawing,
     onChange: changes.on,
@@ -72,6 +88,7 @@ export function useDrawing() {
     end,
     clear,
     undo,
+    load,
   };
 }
 

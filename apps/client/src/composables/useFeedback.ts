@@ -7,7 +7,7 @@ import type { FeedbackAck } from '@live-digits/shared';
 import type { Drawing } from './useDrawing';
 import type { Recognizer } from './useRecognizer';
 import type { RecognitionSocket } from '../lib/socket';
-import type { Stroke } from '../lib/strokes';
+import type { DrawingContent } from '../lib/strokes';
 
 export type FeedbackState = 'idle' | 'sending' | 'sent' | 'failed';
 
@@ -16,9 +16,9 @@ export const FEEDBACK_TIMEOUT_MS = 5000;
 
 export interface FeedbackOptions {
   socket: Pick<RecognitionSocket, 'timeout' | 'connected'>;
-  drawing: Pick<Drawing, 'strokes' | 'onChange'>;
+  drawing: Pick<Drawing, 'content' | 'onChange'>;
   recognizer: Pick<Recognizer, 'prediction' | 'hasGuess' | 'isFinal'>;
-  encode: (strokes: readonly Stroke[]) => Promise<ArrayBuffer>;
+  encode: (content: DrawingContent) => Promise<ArrayBuffer>;
 }
 
 export function useFeedback({ socket, drawing, recognizer, encode }: FeedbackOptions) {
@@ -45,7 +45,7 @@ export function useFeedback({ socket, drawing, recognizer, encode }: FeedbackOpt
     message.value = '';
     let ack: FeedbackAck;
     try {
-      const image = await encode(drawing.strokes.value);
+      const image = await encode(drawing.content.value);
       ack = await socket.timeout(FEEDBACK_TIMEOUT_MS).emitWithAck('feedback', { image, label, predicted });
     } catch {
       state.value = 'failed';

@@ -1,14 +1,15 @@
 import type { PredictionPayload } from '@live-digits/shared';
 import { FakeSocket } from '../testing/fake-socket';
 import { inScope } from '../testing/scope';
-import type { Stroke } from '../lib/strokes';
+import type { DrawingContent, InkImage } from '../lib/strokes';
 import { useDrawing } from './useDrawing';
 import { FRAME_ERROR_VISIBLE_MS, useRecognizer } from './useRecognizer';
 
 const INTERVAL = 150;
 
-/** Encodes a drawing as the bytes [number of strokes, points in the last stroke]. */
-const encodeCounts = async (strokes: readonly Stroke[]) => new Uint8Array([strokes.length, strokes.at(-1)?.length ?? 0]).buffer;
+/** Encodes a drawing as the bytes [number of strokes, points in the last stroke, 1 with an image]. */
+const encodeCounts = async ({ strokes, image }: DrawingContent) =>
+  new Uint8Array([strokes.length, strokes.at(-1)?.length ?? 0, image ? 1 : 0]).buffer;
 
 function answer(seq: number, digit: number | null = 3): PredictionPayload {
   const probabilities = Array.from({ length: 10 }, (_, d) => (digit === null ? 0 : d === digit ? 0.91 : 0.01));
@@ -82,7 +83,7 @@ describe(useRecognizer.name, () => {
       [1, false],
       [2, true],
     ]);
-    expect([...new Uint8Array(socket.frames[1].image as ArrayBuffer)]).toEqual([1, 2]);
+    expect([...new Uint8Array(socket.frames[1].image as ArrayBuffer)]).toEqual([1, 2, 0]);
   });
 
   it('shows the newest answer and ignores older ones arriving late', async () => {
@@ -199,7 +200,7 @@ describe(useRecognizer.name, () => {
 
   it('drops a frame whose encoding finished after a newer frame went out', async () => {
     const slowFirst = jest
-      .fn<Promise<ArrayBuffer>, [readonly Stroke[]]>()
+      .fn<Promise<ArrayBuffer>, [DrawingContent]>()
       .mockImplementationOnce(() => new Promise((resolve) => setTimeout(() => resolve(new ArrayBuffer(1)), 50)))
       .mockImplementation(async () => new ArrayBuffer(2));
     const { socket, drawing } = setup(slowFirst);
@@ -210,6 +211,26 @@ describe(useRecognizer.name, () => {
     await advance(100);
 
     expect(socket.frames.map((f) => f.seq)).toEqual([2]);
+  });
+
+  it('sends a loaded image at once as a final frame, forgetting the answer about the ink it replaced', async () => {
+    const { sut, socket, drawing } = setup();
+    drawing.begin(1, { x: 10, y: 10 });
+    drawing.end(1);
+    await advance();
+    socket.serverSends('prediction', answer(1));
+
+    drawing.load('picture' as unknown as InkImage);
+    expect(sut.prediction.value).toBeNull();
+    await advance();
+    socket.serverSends('prediction', answer(1, 7)); // late, about the strokes
+
+    expect(socket.frames.at(-1)).toMatchObject({ seq: 2, final: true });
+    expect(new Uint8Array(socket.frames.at(-1)!.image as ArrayBuffer)).toEqual(new Uint8Array([0, 0, 1]));
+    expect(sut.prediction.value).toBeNull();
+    socket.serverSends('prediction', answer(2, 4));
+    expect(sut.prediction.value?.digit).toBe(4);
+    expect(sut.isFinal.value).toBe(true);
   });
 
   it('shows a frame error briefly, and the next answer replaces it', async () => {

@@ -3,14 +3,14 @@
  *
  * While the pen moves, a frame goes out at most every `intervalMs` (the server debounces too, so a
  * short interval only means fresher guesses); pen-up, Undo, Predict and reconnecting send one at
- * once with `final: true`. An empty canvas sends nothing. Every frame carries a new `seq`; an
+ * once with `final: true`, and so does loading an image. An empty canvas sends nothing. Every frame carries a new `seq`; an
  * answer older than the one shown, or about a drawing since cleared or undone, is dropped.
  */
 import { computed, onScopeDispose, readonly, ref, shallowReadonly, shallowRef } from 'vue';
 import type { FrameErrorPayload, PredictionPayload } from '@live-digits/shared';
 import type { Drawing } from './useDrawing';
 import type { RecognitionSocket } from '../lib/socket';
-import type { Stroke } from '../lib/strokes';
+import type { DrawingContent } from '../lib/strokes';
 
 export const DEFAULT_FRAME_INTERVAL_MS = 150;
 /** A frame error is a short note, not a state: it fades after this long (or with the next answer). */
@@ -18,9 +18,9 @@ export const FRAME_ERROR_VISIBLE_MS = 4000;
 
 export interface RecognizerOptions {
   socket: Pick<RecognitionSocket, 'on' | 'emit' | 'connected'>;
-  drawing: Pick<Drawing, 'strokes' | 'isEmpty' | 'onChange'>;
+  drawing: Pick<Drawing, 'content' | 'isEmpty' | 'onChange'>;
   /** The drawing as PNG bytes, exactly as a 400×400 canvas would export it. */
-  encode: (strokes: readonly Stroke[]) => Promise<ArrayBuffer>;
+  encode: (content: DrawingContent) => Promise<ArrayBuffer>;
   intervalMs?: number;
   now?: () => number;
 }
@@ -67,7 +67,7 @@ export function useRecognizer({
     const seq = nextSeq++;
     if (final) currentFinalSeq = seq;
     lastSendStartedAt = now();
-    const image = await encode(drawing.strokes.value);
+    const image = await encode(drawing.content.value);
     // While this frame was being encoded, a newer one went out or the drawing was wiped.
     if (seq < lastEmittedSeq || seq < firstCurrentSeq || !socket.connected) return;
     lastEmittedSeq = seq;

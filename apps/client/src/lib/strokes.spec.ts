@@ -1,4 +1,4 @@
-import { MIN_POINT_DISTANCE, renderStrokes, thinPoints, type StrokeContext } from './strokes';
+import { MIN_POINT_DISTANCE, renderDrawing, thinPoints, type StrokeContext } from './strokes';
 
 /** Records every drawing call and property set, in order. */
 function recordingContext(): { ctx: StrokeContext; calls: string[] } {
@@ -18,11 +18,11 @@ function recordingContext(): { ctx: StrokeContext; calls: string[] } {
 
 const options = { penWidth: 22, ink: '#000', scale: 2, width: 800, height: 800 };
 
-describe(renderStrokes.name, () => {
+describe(renderDrawing.name, () => {
   it('clears the whole backing store, then draws in drawing pixels with a round pen', () => {
     const { ctx, calls } = recordingContext();
 
-    renderStrokes(ctx, [], options);
+    renderDrawing(ctx, { image: null, strokes: [] }, options);
 
     expect(calls).toEqual([
       'setTransform(1,0,0,1,0,0)',
@@ -39,16 +39,19 @@ describe(renderStrokes.name, () => {
   it('smooths a stroke with quadratic curves through the midpoints of its samples', () => {
     const { ctx, calls } = recordingContext();
 
-    renderStrokes(
+    renderDrawing(
       ctx,
-      [
-        [
-          { x: 0, y: 0 },
-          { x: 10, y: 0 },
-          { x: 10, y: 10 },
-          { x: 20, y: 10 },
+      {
+        image: null,
+        strokes: [
+          [
+            { x: 0, y: 0 },
+            { x: 10, y: 0 },
+            { x: 10, y: 10 },
+            { x: 20, y: 10 },
+          ],
         ],
-      ],
+      },
       options,
     );
 
@@ -65,9 +68,25 @@ describe(renderStrokes.name, () => {
   it('draws a tap as a dot the size of the pen', () => {
     const { ctx, calls } = recordingContext();
 
-    renderStrokes(ctx, [[{ x: 5, y: 6 }]], options);
+    renderDrawing(ctx, { image: null, strokes: [[{ x: 5, y: 6 }]] }, options);
 
     expect(calls.slice(8)).toEqual(['beginPath()', `arc(5,6,11,0,${2 * Math.PI})`, 'fill()']);
+  });
+
+  it('paints an image under the strokes in the ink colour, over the whole drawing', () => {
+    const { ctx, calls } = recordingContext();
+    const image = 'IMAGE' as unknown as CanvasImageSource;
+
+    renderDrawing(ctx, { image, strokes: [[{ x: 5, y: 6 }]] }, { ...options, ink: '#fff' });
+
+    expect(calls.slice(3, 8)).toEqual([
+      'drawImage(IMAGE,0,0,400,400)',
+      'globalCompositeOperation=source-in',
+      'fillStyle=#fff',
+      'fillRect(0,0,400,400)',
+      'globalCompositeOperation=source-over',
+    ]);
+    expect(calls.slice(-3)).toEqual(['beginPath()', `arc(5,6,11,0,${2 * Math.PI})`, 'fill()']);
   });
 });
 

@@ -11,7 +11,8 @@ export interface Point {
 export type Stroke = readonly Point[];
 
 /** The drawing's own coordinate space: frames are this many pixels square (the shared contract's constant). */
-export { CANVAS_SIZE } from '@live-digits/shared';
+import { CANVAS_SIZE } from '@live-digits/shared';
+export { CANVAS_SIZE };
 
 /**
  * MNIST digits are 20 px tall with strokes ~2–3 px wide; a 22 px round pen on a 400 px canvas keeps
@@ -36,7 +37,22 @@ export type StrokeContext = Pick<
   | 'lineJoin'
   | 'strokeStyle'
   | 'fillStyle'
+  | 'drawImage'
+  | 'fillRect'
+  | 'globalCompositeOperation'
 >;
+
+/**
+ * A picture that is part of the drawing (an uploaded, pasted or dropped image): ink as alpha on a
+ * square canvas that stands for the whole 400×400 drawing, so it scales like the strokes do.
+ */
+export type InkImage = CanvasImageSource;
+
+/** What is on the canvas: an optional image underneath, and the strokes drawn over it. */
+export interface DrawingContent {
+  image: InkImage | null;
+  strokes: readonly Stroke[];
+}
 
 export interface RenderOptions {
   penWidth: number;
@@ -49,14 +65,22 @@ export interface RenderOptions {
 }
 
 /**
- * Clears and draws every stroke with a round pen. Between sampled points the path runs as
+ * Clears and draws the drawing: its image (if any) in the ink colour, then every stroke with a round pen. Between sampled points the path runs as
  * quadratic curves through the midpoints, which turns a jittery polyline into a smooth line
  * without moving it away from where the pen actually went.
  */
-export function renderStrokes(ctx: StrokeContext, strokes: readonly Stroke[], options: RenderOptions): void {
+export function renderDrawing(ctx: StrokeContext, { image, strokes }: DrawingContent, options: RenderOptions): void {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, options.width, options.height);
   ctx.setTransform(options.scale, 0, 0, options.scale, 0, 0);
+  if (image) {
+    // The image's alpha is its ink: paint it, then keep only its coverage, filled with the ink colour.
+    ctx.drawImage(image, 0, 0, CANVAS_SIZE, CANVAS_SIZE);
+    ctx.globalCompositeOperation = 'source-in';
+    ctx.fillStyle = options.ink;
+    ctx.fillRect(0, 0, CANVAS_SIZE, CANVAS_SIZE);
+    ctx.globalCompositeOperation = 'source-over';
+  }
   ctx.lineWidth = options.penWidth;
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
