@@ -63,6 +63,21 @@ describe(useConfidence.name, () => {
     expect(states).toEqual(['sure', 'sure', 'unsure', 'unsure', 'unsure', 'unsure', 'unsure', 'unsure', 'sure', 'sure', 'sure']);
   });
 
+  it('announces the answer to the finished drawing as the page shows it, a question when unsure', () => {
+    const { sut, show } = setup();
+    show(answer(4, 0.59, 9, 0.35), false);
+    expect(sut.announcement.value).toBe(''); // mid-stroke: nothing to announce yet
+
+    show(answer(4, 0.59, 9, 0.35), true);
+    expect(sut.announcement.value).toBe('4 or 9? Not sure, 59 percent.');
+
+    show(answer(4, 0.97, 9, 0.02), true);
+    expect(sut.announcement.value).toBe('Looks like a 4. Confident, 97 percent.');
+
+    show(null, true);
+    expect(sut.announcement.value).toBe('');
+  });
+
   it('judges the answer to the finished drawing on its own, and forgets the state with the guess', () => {
     const { sut, show } = setup();
     show(answer(7, 0.5, 1, 0.3), false);

@@ -63,5 +63,16 @@ export function useConfidence({ probabilities, isFinal }: ConfidenceSource) {
     return certainty.value === 'sure' ? `confident · ${percent}` : `not sure · ${percent}`;
   });
 
-  return { certainty: readonly(certainty), leading, caption };
+  /**
+   * What a screen reader hears once the finished drawing is answered: the guess as the page shows
+   * it ("4", or the question "4 or 9?") with its caption, never more certain than the page looks.
+   */
+  const announcement = computed(() => {
+    if (!isFinal.value || !leading.value || top.value === null || certainty.value === null) return '';
+    const percent = `${Math.round(top.value * 100)} percent`;
+    const [first, second] = leading.value;
+    return certainty.value === 'sure' ? `Looks like a ${first}. Confident, ${percent}.` : `${first} or ${second}? Not sure, ${percent}.`;
+  });
+
+  return { certainty: readonly(certainty), leading, caption, announcement };
 }
