@@ -1,31 +1,34 @@
 /**
- * One training run: data, data-parallel optimisation with a one-cycle schedule, best epoch by
- * validation accuracy, then a single evaluation on MNIST's test set and on generated drawings,
- * and the model, metadata.json and a report written to the output folder.
+ * One training run, as named steps: check the output folder, start TensorFlow.js, load the data
+ * and build the drawing pool, train data-parallel with a one-cycle schedule (best epoch by
+ * validation accuracy), fit and fold the temperature, evaluate once on MNIST's test set, the
+ * drawn-digit set and the writing-styles set, and write model, metadata.json and report.
  */
 import { Injectable } from '@nestjs/common';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { SeededRandom } from '@live-digits/digit-data/random';
-import { DEFAULT_MODEL_DIR, loadModel, modelIdFor, REPORT_PNG, REPORT_SVG, saveModel, writeModelMetadata } from '@live-digits/shared/model/model-files';
-import { MODEL_CONTRACT_TEXT } from '@live-digits/shared/model/model-contract';
+import { DEFAULT_MODEL_DIR, loadModel, readModelMetadata, REPORT_PNG, REPORT_SVG, saveModel, writeModelMetadata } from '@live-digits/shared/model/model-files';
+import { IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
+import { Calibration, EpochRecord, ModelMetadata } from '@live-digits/shared/model/model-metadata';
 import { BackendName, tf } from '@live-digits/shared/tf/tf';
-import { initTrainingTensorFlow } from './tf/wasm-training-kernels';
-import { DEFAULT_AUGMENTATION } from './augmentation/augment';
-import { loadTrainingData, TrainingData } from './data/training-data';
+import { buildDrawingPool, DrawingPool, DrawingPoolShares } from './data/drawing-pool';
+import { concatImageSets, loadTrainingData, TrainingData } from './data/training-data';
+import { CALIBRATION_BINS, calibrationFigures, fitTemperature, foldTemperature, negativeLogLikelihood, predictLogits, softmaxRows } from './evaluation/calibration';
 import { summarise } from './evaluation/classification-summary';
 import { EvaluationService } from './evaluation/evaluation.service';
-import { buildDigitNet, DIGIT_NET_ARCHITECTURE } from './model/digit-net';
-import { EpochRecord, ModelMetadata } from '@live-digits/shared/model/model-metadata';
+import { buildDigitNet } from './model/digit-net';
+import { OptionError } from './option-error';
 import { renderTrainingReport } from './report/training-report';
+import { initTrainingTensorFlow } from './tf/wasm-training-kernels';
 import { flattenWeights, setFlatWeights } from './trainer/flat-weights';
 import { oneCycleLearningRate } from './trainer/learning-rate';
 import { shareImageSet } from './trainer/protocol';
 import { GradientWorkerPool } from './trainer/worker-pool';
+import { buildModelMetadata, FinalEvaluation } from './training-metadata';
 
 export interface TrainOptions {
   epochs: number;
@@ -41,7 +44,13 @@ export interface TrainOptions {
   workers: number;
   validationSize: number;
   drawnSetSize: number;
+  /** Writing-styles drawings measured at the end, per style. */
+  stylesSetSize: number;
+  /** Canvas drawings of training digits mixed into training, per MNIST training image. */
+  drawingPool: DrawingPoolShares;
 }
+
+export type TrainOption = keyof TrainOptions;
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   epochs: 10,
@@ -53,10 +62,12 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   workers: Math.max(1, Math.min(2, os.availableParallelism())),
   validationSize: 5000,
   drawnSetSize: 1000,
+  stylesSetSize: 100,
+  drawingPool: { drawn: 0.1, styled: 0.2 },
 };
 
-const WEIGHT_DECAY = 0.01;
-const LABEL_SMOOTHING = 0.1;
+/** AdamW's decoupled weight decay on kernels. */
+export const WEIGHT_DECAY = 0.01;
 
 export interface StepProgress {
   step: number;
@@ -74,14 +85,18 @@ export interface TrainingObserver {
   epochEnd(record: EpochRecord): void;
 }
 
-export class TrainingError extends Error {}
+/** Everything training adds to MNIST's own split. */
+export interface PreparedData extends TrainingData {
+  pool: DrawingPool;
+  /** MNIST training images before the pool and feedback were added. */
+  mnistImages: number;
+}
 
-function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
+export interface FitResult {
+  history: EpochRecord[];
+  bestEpoch: number;
+  validationAccuracy: number;
+  trainingSeconds: number;
 }
 
 @Injectable()
@@ -89,18 +104,64 @@ export class TrainingService {
   constructor(private readonly evaluation: EvaluationService) {}
 
   async train(options: TrainOptions, observer: TrainingObserver): Promise<ModelMetadata> {
+    const started = Date.now();
     await this.assertWritable(options.out);
     const backend = await initTrainingTensorFlow({ backend: options.backend, log: observer.log });
-    const data = await loadTrainingData(options);
-    if (data.train.count < options.batchSize) {
-      throw new TrainingError(`--batch-size ${options.batchSize} is larger than the ${data.train.count} training images`);
-    }
+    const data = await this.prepareData(options, observer);
+    this.assertBatchFits(options, data);
     observer.log(
-      `${data.train.count} training images (${data.feedbackImages} from feedback), ${data.validation.count} validation, ${data.test.count} test; ` +
+      `${data.train.count} training images (${data.mnistImages} MNIST, ${data.pool.drawn.count} drawn and ${data.pool.styled.count} styled canvas drawings ` +
+        `built in ${data.pool.seconds.toFixed(0)}s, ${data.feedbackImages} from feedback), ${data.validation.count} validation, ${data.test.count} test; ` +
         `${options.workers} worker${options.workers > 1 ? 's' : ''} on '${backend}'`,
     );
 
     const model = options.resume ? await this.resumeFrom(options.out) : buildDigitNet(options.seed);
+    const fit = await this.fit(model, data, options, backend, observer);
+    observer.log(`Best epoch ${fit.bestEpoch} (validation ${(fit.validationAccuracy * 100).toFixed(2)}%); calibrating on the validation split…`);
+    const temperature = await this.calibrate(model, data);
+    observer.log(`Temperature ${temperature.temperature.toFixed(3)} folded into the output layer; evaluating on the MNIST test set, drawings and writing styles…`);
+    const evaluation = await this.evaluateFinal(model, data, options);
+
+    const metadata = buildModelMetadata({
+      options,
+      backend,
+      model,
+      data,
+      fit,
+      evaluation,
+      calibration: {
+        ...temperature,
+        mnistTest: pickCalibration(evaluation.test),
+        drawnSet: pickCalibration(evaluation.drawn),
+        stylesSet: pickCalibration(evaluation.styles),
+      },
+      totalSeconds: (Date.now() - started) / 1000,
+    });
+    await this.writeOutputs(model, metadata, options.out);
+    model.dispose();
+    return metadata;
+  }
+
+  /** MNIST's split and feedback, plus the drawing pool made from the training split only. */
+  async prepareData(options: TrainOptions, observer: TrainingObserver): Promise<PreparedData> {
+    const data = await loadTrainingData(options);
+    const mnistImages = data.train.count - data.feedbackImages;
+    // Only MNIST's training rows are redrawn (not feedback, which is already drawings).
+    const mnistTrain = { pixels: data.train.pixels.subarray(0, mnistImages * IMAGE_PIXELS), labels: data.train.labels.subarray(0, mnistImages), count: mnistImages };
+    const poolSize = Math.round(mnistImages * (options.drawingPool.drawn + options.drawingPool.styled));
+    if (poolSize > 0) observer.log(`Drawing ${poolSize} training digits as canvas drawings on ${options.workers} thread${options.workers > 1 ? 's' : ''}…`);
+    const pool = await buildDrawingPool(mnistTrain, options.drawingPool, options.seed, options.workers);
+    return { ...data, train: concatImageSets([data.train, pool.drawn, pool.styled]), pool, mnistImages };
+  }
+
+  private assertBatchFits(options: TrainOptions, data: PreparedData): void {
+    if (data.train.count < options.batchSize) {
+      throw new OptionError<TrainOption>('batchSize', `${options.batchSize} is larger than the ${data.train.count} training images`);
+    }
+  }
+
+  /** Data-parallel training; leaves the best epoch's weights in `model`. */
+  async fit(model: tf.LayersModel, data: PreparedData, options: TrainOptions, backend: BackendName, observer: TrainingObserver): Promise<FitResult> {
     const pool = await GradientWorkerPool.start(options.workers, {
       backend,
       sets: {
@@ -111,23 +172,16 @@ export class TrainingService {
       initialWeights: flattenWeights(model),
       architectureSeed: options.seed,
       weightDecay: WEIGHT_DECAY,
-      labelSmoothing: LABEL_SMOOTHING,
     });
-
-    const started = Date.now();
     const history: EpochRecord[] = [];
     let best: { epoch: number; weights: Float32Array; validationAccuracy: number } | undefined;
-    let trainingSeconds = 0;
     try {
       const stepsPerEpoch = Math.floor(data.train.count / options.batchSize);
-      const totalSteps = stepsPerEpoch * options.epochs;
       for (let epoch = 1; epoch <= options.epochs; epoch++) {
-        const record = await this.runEpoch(pool, data, options, epoch, stepsPerEpoch, totalSteps, observer);
-        trainingSeconds += record.seconds;
-        const validation = summarise(data.validation.labels, await pool.predict('validation', data.validation.count));
-        record.validationAccuracy = validation.accuracy;
-        if (!best || validation.accuracy > best.validationAccuracy) {
-          best = { epoch, weights: await pool.weights(), validationAccuracy: validation.accuracy };
+        const record = await this.runEpoch(pool, data, options, epoch, stepsPerEpoch, observer);
+        record.validationAccuracy = summarise(data.validation.labels, await pool.predict('validation', data.validation.count)).accuracy;
+        if (!best || record.validationAccuracy > best.validationAccuracy) {
+          best = { epoch, weights: await pool.weights(), validationAccuracy: record.validationAccuracy };
           record.best = true;
         }
         history.push(record);
@@ -136,63 +190,12 @@ export class TrainingService {
     } finally {
       await pool.close();
     }
-
     setFlatWeights(model, best!.weights);
-    observer.log(`Best epoch ${best!.epoch} (validation ${(best!.validationAccuracy * 100).toFixed(2)}%); evaluating on the MNIST test set and on drawings…`);
-    const test = await this.evaluation.evaluateImageSet(model, data.test);
-    const drawn = await this.evaluation.evaluateGeneratedDrawings(model, data.validation, options.drawnSetSize, options.seed);
-    const imagesTrained = history.reduce((sum, r) => sum + r.images, 0);
-    const created = new Date();
-
-    const metadata: ModelMetadata = {
-      modelId: modelIdFor(created),
-      created: created.toISOString(),
-      gitCommit: gitCommit(),
-      contract: { ...MODEL_CONTRACT_TEXT },
-      architecture: DIGIT_NET_ARCHITECTURE,
-      parameterCount: model.countParams(),
-      backend,
-      workers: options.workers,
-      epochs: options.epochs,
-      bestEpoch: best!.epoch,
-      batchSize: options.batchSize,
-      learningRate: { schedule: 'one-cycle (cosine)', max: options.learningRate },
-      optimizer: `Adam with decoupled weight decay ${WEIGHT_DECAY}, label smoothing ${LABEL_SMOOTHING}`,
-      augmentation: DEFAULT_AUGMENTATION,
-      seed: options.seed,
-      resumed: options.resume,
-      dataSource: data.dataSource,
-      trainingImages: data.train.count,
-      feedbackImages: data.feedbackImages,
-      validationImages: data.validation.count,
-      trainingImagesPerSecond: Math.round(imagesTrained / trainingSeconds),
-      trainingSeconds: Math.round(trainingSeconds),
-      totalSeconds: Math.round((Date.now() - started) / 1000),
-      validationAccuracy: best!.validationAccuracy,
-      testAccuracy: test.accuracy,
-      perClassAccuracy: test.perClassAccuracy,
-      confusionMatrix: test.confusionMatrix,
-      drawnSet: {
-        accuracy: drawn.accuracy,
-        count: drawn.count,
-        empty: drawn.empty,
-        description: 'held-out MNIST training digits (the validation split) redrawn as round-pen strokes, 16–32 px wide, on a 400×400 transparent canvas, through the server preprocessing',
-      },
-      history,
-    };
-    await this.writeOutputs(model, metadata, options.out);
-    return metadata;
+    return { history, bestEpoch: best!.epoch, validationAccuracy: best!.validationAccuracy, trainingSeconds: history.reduce((sum, r) => sum + r.seconds, 0) };
   }
 
-  private async runEpoch(
-    pool: GradientWorkerPool,
-    data: TrainingData,
-    options: TrainOptions,
-    epoch: number,
-    steps: number,
-    totalSteps: number,
-    observer: TrainingObserver,
-  ): Promise<EpochRecord> {
+  private async runEpoch(pool: GradientWorkerPool, data: PreparedData, options: TrainOptions, epoch: number, steps: number, observer: TrainingObserver): Promise<EpochRecord> {
+    const totalSteps = steps * options.epochs;
     const order = new SeededRandom(options.seed * 1000 + epoch).shuffle(Int32Array.from({ length: data.train.count }, (_, i) => i));
     observer.epochStart(epoch, options.epochs, steps);
     const started = Date.now();
@@ -212,18 +215,50 @@ export class TrainingService {
     return { epoch, loss: lossSum / seen, accuracy: correct / seen, validationAccuracy: 0, learningRate, images: seen, seconds, imagesPerSecond: Math.round(seen / seconds), best: false };
   }
 
-  private async resumeFrom(dir: string): Promise<tf.LayersModel> {
+  /**
+   * Fits the softmax temperature on the validation split (never the test set, never the drawn
+   * sets) and folds it into the output layer, so model.json itself gives calibrated probabilities.
+   */
+  async calibrate(model: tf.LayersModel, data: PreparedData): Promise<Omit<Calibration, 'mnistTest' | 'drawnSet' | 'stylesSet'>> {
+    const logits = await predictLogits(model, data.validation);
+    const labels = data.validation.labels;
+    const temperature = fitTemperature(logits, labels);
+    foldTemperature(model, temperature);
+    return {
+      temperature,
+      bins: CALIBRATION_BINS,
+      validationEceBefore: calibrationFigures(softmaxRows(logits), labels).ece,
+      validationEce: calibrationFigures(softmaxRows(logits, temperature), labels).ece,
+      validationNllBefore: negativeLogLikelihood(logits, labels, 1),
+      validationNll: negativeLogLikelihood(logits, labels, temperature),
+    };
+  }
+
+  /** The one look at MNIST's test set, and the drawn and writing-styles sets (from validation digits). */
+  async evaluateFinal(model: tf.LayersModel, data: PreparedData, options: TrainOptions): Promise<FinalEvaluation> {
+    return {
+      test: await this.evaluation.evaluateImageSet(model, data.test),
+      drawn: await this.evaluation.evaluateGeneratedDrawings(model, data.validation, options.drawnSetSize, options.seed),
+      styles: await this.evaluation.evaluateWritingStyles(model, data.validation, options.stylesSetSize, options.seed),
+    };
+  }
+
+  /** The model in `dir` as a fresh digit-net, its temperature taken back out so training continues from the raw logits. */
+  async resumeFrom(dir: string): Promise<tf.LayersModel> {
     const previous = await loadModel(dir).catch((error: Error) => {
-      throw new TrainingError(`--resume needs a model in --out ${dir}: ${error.message}`);
+      throw new OptionError<TrainOption>('resume', `needs a model in ${dir}: ${error.message}`);
     });
     const fresh = buildDigitNet(0);
     const expected = fresh.getWeights().map((w) => w.shape.join('×'));
     const found = previous.getWeights().map((w) => w.shape.join('×'));
     if (expected.join() !== found.join()) {
-      throw new TrainingError(`--resume: the model in ${dir} has a different architecture than digit-net`);
+      previous.dispose();
+      throw new OptionError<TrainOption>('resume', `needs a digit-net in ${dir}; the model there has a different architecture`);
     }
     setFlatWeights(fresh, flattenWeights(previous));
     previous.dispose();
+    const temperature = (await readModelMetadata(dir).catch(() => null))?.calibration?.temperature;
+    if (temperature) foldTemperature(fresh, 1 / temperature);
     return fresh;
   }
 
@@ -238,7 +273,7 @@ export class TrainingService {
       await writeFile(probe, '');
       await rm(probe);
     } catch (error) {
-      throw new TrainingError(`--out ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new OptionError<TrainOption>('out', `${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
   }
 
@@ -250,4 +285,8 @@ export class TrainingService {
     await writeFile(path.join(dir, REPORT_SVG), report);
     await sharp(Buffer.from(report)).png().toFile(path.join(dir, REPORT_PNG));
   }
+}
+
+function pickCalibration(figures: { ece: number; medianConfidenceCorrect: number; reliability: Calibration['mnistTest']['reliability'] }) {
+  return { ece: figures.ece, medianConfidenceCorrect: figures.medianConfidenceCorrect, reliability: figures.reliability };
 }

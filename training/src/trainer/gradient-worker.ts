@@ -6,13 +6,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SeededRandom } from '@live-digits/digit-data/random';
 import { tf } from '@live-digits/shared/tf/tf';
+import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
 import { initTrainingTensorFlow } from '../tf/wasm-training-kernels';
 import { augmentBatch } from '../augmentation/augment';
+import { argMaxRows, predictInChunks } from '../evaluation/predict';
 import { buildDigitNet } from '../model/digit-net';
 import { flattenWeights, setFlatWeights } from './flat-weights';
 import { ImageSetName, SharedImageSet, WorkerRequest, WorkerResponse, WorkerSetup } from './protocol';
-
-const PREDICT_CHUNK = 500;
 
 class GradientWorker {
   private readonly model: tf.LayersModel;
@@ -31,10 +31,10 @@ class GradientWorker {
   /** Pixels of the chosen images as 28×28 floats in [0, 1], concatenated. */
   private pixels(set: ImageSetName, indices: ArrayLike<number>): Float32Array {
     const source = this.sets[set].pixels;
-    const floats = new Float32Array(indices.length * 784);
+    const floats = new Float32Array(indices.length * IMAGE_PIXELS);
     for (let i = 0; i < indices.length; i++) {
-      const from = indices[i] * 784;
-      for (let p = 0; p < 784; p++) floats[i * 784 + p] = source[from + p] / 255;
+      const from = indices[i] * IMAGE_PIXELS;
+      for (let p = 0; p < IMAGE_PIXELS; p++) floats[i * IMAGE_PIXELS + p] = source[from + p] / 255;
     }
     return floats;
   }
@@ -44,9 +44,10 @@ class GradientWorker {
     let predictions: tf.Tensor | undefined;
     const { value, grads } = tf.tidy(() => {
       const batch = augmentBatch(this.pixels('train', indices), indices.length, new SeededRandom(augmentationSeed));
-      // Label smoothing: the target keeps 1 − ε on the true digit and spreads ε over all ten.
-      const epsilon = this.setup.labelSmoothing;
-      const targets = tf.add(tf.mul(tf.oneHot(tf.tensor1d(labels, 'int32'), 10), 1 - epsilon), epsilon / 10);
+      // Plain cross-entropy on one-hot targets. Label smoothing (used before) capped every answer
+      // near 93% sure, which a person reads as doubt; confidence is now set by the temperature
+      // fitted after training instead, which keeps the probabilities honest without capping them.
+      const targets = tf.oneHot(tf.tensor1d(labels, 'int32'), CLASS_COUNT);
       return tf.variableGrads(() => {
         const probabilities = this.model.apply(batch, { training: true }) as tf.Tensor2D;
         predictions = tf.keep(tf.argMax(probabilities, 1));
@@ -79,15 +80,8 @@ class GradientWorker {
   }
 
   async predict(set: ImageSetName, start: number, end: number): Promise<WorkerResponse> {
-    const predictions = new Uint8Array(end - start);
-    for (let from = start; from < end; from += PREDICT_CHUNK) {
-      const to = Math.min(end, from + PREDICT_CHUNK);
-      const indices = Int32Array.from({ length: to - from }, (_, i) => from + i);
-      const best = tf.tidy(() => tf.argMax(this.model.predict(tf.tensor4d(this.pixels(set, indices), [indices.length, 28, 28, 1])) as tf.Tensor, 1));
-      predictions.set(await best.data(), from - start);
-      best.dispose();
-    }
-    return { type: 'predictions', predictions };
+    const images = { pixels: this.sets[set].pixels.subarray(start * IMAGE_PIXELS, end * IMAGE_PIXELS), count: end - start };
+    return { type: 'predictions', predictions: argMaxRows(await predictInChunks(this.model, images)) };
   }
 
   weights(): WorkerResponse {

@@ -27,7 +27,6 @@ export interface WorkerSetup {
   initialWeights: Float32Array;
   architectureSeed: number;
   weightDecay: number;
-  labelSmoothing: number;
 }
 
 export type WorkerRequest =

@@ -59,10 +59,6 @@ export class GradientWorkerPool {
     return pool;
   }
 
-  get size(): number {
-    return this.workers.length;
-  }
-
   /** One optimisation step on `indices` (training-set rows). */
   async step(indices: Int32Array, augmentationSeed: number, learningRate: number): Promise<StepResult> {
     const shardSize = Math.ceil(indices.length / this.workers.length);

@@ -43,8 +43,13 @@ export interface Calibration {
   /** Validation-split ECE before and after folding T in. */
   validationEceBefore: number;
   validationEce: number;
+  /** Validation-split mean negative log-likelihood before and after (what T minimises). */
+  validationNllBefore: number;
+  validationNll: number;
+  /** Figures of the saved (calibrated) model. */
   mnistTest: CalibrationFigures;
   drawnSet: CalibrationFigures;
+  stylesSet: CalibrationFigures;
 }
 
 export interface DrawnSetRecord {
@@ -57,7 +62,19 @@ export interface DrawnSetRecord {
 export interface StylesSetRecord {
   accuracy: number;
   count: number;
+  empty: number;
   perStyle: Record<string, { accuracy: number; count: number }>;
+  description: string;
+}
+
+/** The canvas drawings made from training-split digits and mixed into the training set. */
+export interface DrawingPoolRecord {
+  /** Round-pen redrawings. */
+  drawn: number;
+  /** Redrawings edited into a writing style. */
+  styled: number;
+  /** Wall-clock seconds spent building the pool (part of `totalSeconds`). */
+  seconds: number;
   description: string;
 }
 
@@ -93,8 +110,10 @@ export interface ModelMetadata {
   history: EpochRecord[];
   /** SHA-256 (hex) of weights.bin as training wrote it; loading refuses weights that differ. */
   weightsSha256?: string;
+  /** Absent in models trained before temperature scaling (they were not calibrated). */
   calibration?: Calibration;
   stylesSet?: StylesSetRecord;
+  drawingPool?: DrawingPoolRecord;
 }
 
 export class ModelMetadataError extends Error {
@@ -147,17 +166,44 @@ const FIELDS: Array<[field: string, check: Check, expected: string, optional?: '
   ['drawnSet', (v) => isObject(v) && isFraction((v as Record<string, unknown>).accuracy) && isCount((v as Record<string, unknown>).count), 'an object with accuracy and count'],
   ['history', isArray, 'an array of epochs'],
   ['weightsSha256', isSha256, 'a SHA-256 in lower-case hex', 'optional'],
+  ['calibration', isCalibration, 'an object with a positive temperature, bins, ECEs in [0, 1] and figures per set', 'optional'],
   [
-    'calibration',
-    (v) => isObject(v) && isNumber((v as Record<string, unknown>).temperature) && ((v as Record<string, number>).temperature ?? 0) > 0,
-    'an object with a positive temperature',
+    'stylesSet',
+    (v) => isObject(v) && isFraction(field(v, 'accuracy')) && isCount(field(v, 'count')) && isObject(field(v, 'perStyle')) && Object.values(field(v, 'perStyle') as object).every((s) => isFraction(field(s, 'accuracy'))),
+    'an object with accuracy, count and per-style accuracies',
     'optional',
   ],
-  ['stylesSet', (v) => isObject(v) && isFraction((v as Record<string, unknown>).accuracy), 'an object with accuracy', 'optional'],
+  ['drawingPool', (v) => isObject(v) && isCount(field(v, 'drawn')) && isCount(field(v, 'styled')) && isNumber(field(v, 'seconds')), 'an object with drawn, styled and seconds', 'optional'],
 ];
 
+function field(value: unknown, name: string): unknown {
+  return isObject(value) ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+function isCalibrationFigures(value: unknown): boolean {
+  const reliability = field(value, 'reliability');
+  return (
+    isFraction(field(value, 'ece')) &&
+    isFraction(field(value, 'medianConfidenceCorrect')) &&
+    isArray(reliability) &&
+    (reliability as unknown[]).every((bin) => isCount(field(bin, 'count')) && isFraction(field(bin, 'confidence')) && isFraction(field(bin, 'accuracy')))
+  );
+}
+
+function isCalibration(value: unknown): boolean {
+  const temperature = field(value, 'temperature');
+  return (
+    isNumber(temperature) &&
+    (temperature as number) > 0 &&
+    isCount(field(value, 'bins')) &&
+    isFraction(field(value, 'validationEceBefore')) &&
+    isFraction(field(value, 'validationEce')) &&
+    ['mnistTest', 'drawnSet', 'stylesSet'].every((set) => isCalibrationFigures(field(value, set)))
+  );
+}
+
 /** Checks parsed JSON against the metadata type; `source` names the file in the error. */
-export function parseModelMetadata(value: unknown, source = 'metadata.json'): ModelMetadata {
+export function parseModelMetadata(value: unknown, source: string): ModelMetadata {
   if (!isObject(value)) throw new ModelMetadataError(source, 'it is not a JSON object');
   const record = value as Record<string, unknown>;
   for (const [field, check, expected, optional] of FIELDS) {

@@ -1,0 +1,79 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
+import { WRITING_STYLES } from '@live-digits/digit-data/drawn-digits/writing-styles';
+import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
+import { saveModel } from '@live-digits/shared/model/model-files';
+import { tf } from '@live-digits/shared/tf/tf';
+import { buildDigitNet } from '../model/digit-net';
+import { OptionError } from '../option-error';
+import { initTrainingTensorFlow } from '../tf/wasm-training-kernels';
+import { EvaluationService } from './evaluation.service';
+
+describe(EvaluationService.name, () => {
+  const sut = new EvaluationService();
+  let dir: string;
+  let model: tf.LayersModel;
+
+  beforeAll(async () => {
+    await initTrainingTensorFlow({ backend: 'wasm' });
+    dir = await mkdtemp(path.join(tmpdir(), 'evaluation-'));
+    model = buildDigitNet(3);
+    await saveModel(model, dir);
+  });
+
+  afterAll(async () => {
+    model.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const oneHotish = (digit: number, top: number) => Array.from({ length: CLASS_COUNT }, (_, k) => (k === digit ? top : (1 - top) / 9));
+
+  it('scores softmax rows: accuracy, per class, confusion, calibration, and an empty drawing as wrong', () => {
+    const probabilities = Float32Array.from([...oneHotish(4, 0.99), ...oneHotish(9, 0.7), ...oneHotish(1, 0.95)]);
+    const result = sut.score([4, 4, 1], probabilities, [false, false, true]);
+    expect(result.count).toBe(3);
+    expect(result.accuracy).toBeCloseTo(1 / 3, 6);
+    expect(result.confusionMatrix[4][4]).toBe(1);
+    expect(result.confusionMatrix[4][9]).toBe(1);
+    expect(result.confusionMatrix[1][1]).toBe(0);
+    expect(result.perClassAccuracy[4]).toBe(0.5);
+    expect(result.medianConfidenceCorrect).toBeCloseTo(0.99, 5);
+    expect(result.reliability.reduce((sum, bin) => sum + bin.count, 0)).toBe(3);
+  });
+
+  it('measures a model on an image set with the same figures every time', async () => {
+    const mnist = readMnistSplit(bundledMnistDir(), 't10k');
+    const set = { pixels: mnist.images.pixels.subarray(0, 64 * IMAGE_PIXELS), labels: mnist.labels.subarray(0, 64), count: 64 };
+    const first = await sut.evaluateImageSet(model, set);
+    const second = await sut.evaluateImageSet(model, set);
+    expect(first).toEqual(second);
+    expect(first.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(64);
+    expect(first.ece).toBeGreaterThanOrEqual(0);
+    expect(first.ece).toBeLessThanOrEqual(1);
+  });
+
+  it('reports the writing-styles set per style', async () => {
+    const train = readMnistSplit(bundledMnistDir(), 'train');
+    const source = { pixels: train.images.pixels.subarray(0, 500 * IMAGE_PIXELS), labels: train.labels.subarray(0, 500), count: 500 };
+    const styles = ['one-flag', 'thin-pen'] as const;
+    const result = await sut.evaluateWritingStyles(model, source, 4, 1, styles);
+    expect(result.count).toBe(8);
+    expect(Object.keys(result.perStyle)).toEqual([...styles]);
+    expect(result.perStyle['one-flag'].confusionMatrix[1].reduce((a, b) => a + b, 0)).toBe(4);
+    expect(WRITING_STYLES).toEqual(expect.arrayContaining([...styles]));
+  }, 60_000);
+
+  it('loads the model and the sets a request names', async () => {
+    const report = await sut.evaluate({ modelDir: dir, backend: 'wasm', generated: 10, seed: 42, validationSize: 5000 });
+    expect(report.mnistTest).toBeUndefined();
+    expect(report.generated?.count).toBe(10);
+  }, 60_000);
+
+  it('names the option when the model folder holds no model', async () => {
+    const request = { modelDir: path.join(dir, 'missing'), backend: 'wasm' as const, mnistTest: true, seed: 1, validationSize: 5000 };
+    await expect(sut.evaluate(request)).rejects.toThrow(OptionError);
+    await expect(sut.evaluate(request)).rejects.toMatchObject({ option: 'modelDir' });
+  });
+});
