@@ -113,6 +113,21 @@ describe(useImageInput.name, () => {
     expect(drawing.image.value).toBe(second);
   });
 
+  it('drops an image still being read once the person draws', async () => {
+    let finishReading: (image: InkImage) => void = () => {};
+    const { sut, drawing } = setup(() => new Promise((resolve) => (finishReading = resolve)));
+    const reading = sut.open(png());
+    expect(sut.isLoading.value).toBe(true);
+
+    drawing.begin(1, { x: 1, y: 1 });
+    finishReading(INK);
+    await reading;
+
+    expect(drawing.image.value).toBeNull();
+    expect(drawing.strokes.value).toHaveLength(1);
+    expect(sut.isLoading.value).toBe(false);
+  });
+
   it('forgets its message once the person draws', async () => {
     const { sut, drawing } = setup();
     await sut.open(new File(['x'], 'a.gif', { type: 'image/gif' }));
@@ -144,12 +159,20 @@ describe(useImageInput.name, () => {
 
     it('leaves a paste into a text field alone', async () => {
       const { sut, drawing } = setup();
-      const event = pasteEvent([png()], { tagName: 'INPUT' });
+      const event = pasteEvent([png()], { tagName: 'INPUT', type: 'text' });
 
       await sut.onPaste(event);
 
       expect(event.prevented).toBe(false);
       expect(drawing.isEmpty.value).toBe(true);
+    });
+
+    it('takes a paste while the file control has the focus', async () => {
+      const { sut, drawing } = setup();
+
+      await sut.onPaste(pasteEvent([png()], { tagName: 'INPUT', type: 'file' }));
+
+      expect(drawing.image.value).toBe(INK);
     });
 
     it('hears pastes anywhere on the page while the page lives', async () => {

@@ -56,10 +56,15 @@ const nameOf = (file: Blob) => ('name' in file && typeof file.name === 'string' 
 const isAccepted = (file: Blob) => (ACCEPTED_IMAGE_TYPES as readonly string[]).includes(file.type);
 const carriesFiles = (transfer: TransferInput | null) => !!transfer && Array.from(transfer.types).includes('Files');
 
+/** Inputs that take no typed text: a paste while one has the focus (the file control itself) is the page's. */
+const NON_TEXT_INPUTS = new Set(['file', 'button', 'submit', 'reset', 'checkbox', 'radio', 'range', 'color', 'image']);
+
 /** Text fields keep their own paste (the page has none today; a later one must not lose its clipboard). */
 function isEditable(target: EventTarget | null | undefined): boolean {
-  const element = target as { tagName?: string; isContentEditable?: boolean } | null | undefined;
-  return !!element && (element.isContentEditable === true || element.tagName === 'INPUT' || element.tagName === 'TEXTAREA');
+  const element = target as { tagName?: string; type?: string; isContentEditable?: boolean } | null | undefined;
+  if (!element) return false;
+  if (element.tagName === 'INPUT') return !NON_TEXT_INPUTS.has(element.type ?? 'text');
+  return element.isContentEditable === true || element.tagName === 'TEXTAREA';
 }
 
 export function useImageInput({ drawing, decode = decodeInkImage, target }: ImageInputOptions) {
@@ -69,9 +74,12 @@ export function useImageInput({ drawing, decode = decodeInkImage, target }: Imag
   /** Only the latest image wins: one that finishes decoding after a newer one started is dropped. */
   let latest = 0;
 
-  // Drawing (or Clear, Undo) answers the message: the person has moved on.
+  // Drawing (or Clear, Undo) answers the message, and an image still being read: the person has moved on.
   drawing.onChange((change) => {
-    if (change !== 'load') error.value = null;
+    if (change === 'load') return;
+    latest++;
+    isLoading.value = false;
+    error.value = null;
   });
 
   /** Reads `file` and makes it the drawing; resolves once it is shown (or refused). */
