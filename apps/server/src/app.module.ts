@@ -9,6 +9,7 @@ import { FeedbackModule } from './feedback/feedback.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RecognitionModule } from './recognition/recognition.module';
+import { ScaleModule } from './scale/scale.module';
 
 /** Built from a validated {@link AppConfig}, so tests boot the real app with their own settings. */
 @Module({})
@@ -16,7 +17,15 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule, RecognitionModule, FeedbackModule, HealthModule, ClientModule.forRoot(config)],
+      imports: [
+        ConfigModule.forRoot(config),
+        MetricsModule,
+        RecognitionModule,
+        FeedbackModule,
+        HealthModule,
+        ClientModule.forRoot(config),
+        ScaleModule,
+      ],
       // HTTP only: gateways carry their own pipe and filter.
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

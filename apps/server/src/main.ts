@@ -7,6 +7,9 @@ import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app.config';
+import { clusterRole } from './scale/cluster-messages';
+import { runClusterPrimary } from './scale/cluster-primary';
+import { holdConnectionsUntilServing, serveClusterWorker } from './scale/cluster-worker';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
@@ -23,8 +26,13 @@ async function bootstrap(): Promise<void> {
   // low that a full mark-compact runs every ~100 ms and stalls frames by 10–30 ms; a fixed factor
   // keeps full GCs seconds apart (docs/server-benchmark.md).
   if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
+  // CLUSTER_WORKERS: the primary owns the port and forks workers; each worker serves what it is handed (apps/server/src/scale).
+  const role = clusterRole(config);
+  if (role === 'primary') return runClusterPrimary(config);
+  if (role === 'worker') holdConnectionsUntilServing();
   const app = await createApp(config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  if (role === 'worker') return serveClusterWorker(app);
   await app.listen(config.port, config.host);
   const url = new URL(await app.getUrl());
   if (url.hostname === '[::1]' || config.host === '0.0.0.0' || config.host === '::') url.hostname = 'localhost';
