@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
@@ -21,10 +22,36 @@ export class ConfiguredIoAdapter extends IoAdapter {
       ...options,
       path: SOCKET_PATH,
       transports: ['polling', 'websocket'],
-      // A larger message makes Socket.IO close the connection (it cannot be answered); below
-      // this, an image over MAX_IMAGE_BYTES is answered with IMAGE_TOO_LARGE.
-      maxHttpBufferSize: this.config.maxMessageBytes,
+      maxHttpBufferSize: transportBufferBytes(this.config.maxMessageBytes),
       cors: { origin: this.config.corsOrigins, methods: ['GET', 'POST'] },
+      // CORS only stops a browser reading a polling answer, and WebSocket has no CORS at all: the
+      // Origin is checked on every transport's handshake (and on the upgrade to WebSocket).
+      allowRequest: (request: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void) => {
+        const allowed = originAllowed(request, this.config.corsOrigins);
+        callback(allowed ? null : `Origin ${request.headers.origin} is not allowed`, allowed);
+      },
     });
   }
+}
+
+/**
+ * Engine.IO's cap on one message (WebSocket) or one polling request. Long-polling sends binary as
+ * base64, 4/3 of its size, so the cap sits that far above MAX_MESSAGE_BYTES: a message up to
+ * MAX_MESSAGE_BYTES on any transport reaches the server, which answers an image over
+ * MAX_IMAGE_BYTES with IMAGE_TOO_LARGE; only beyond this does Socket.IO close the connection.
+ */
+export function transportBufferBytes(maxMessageBytes: number): number {
+  return Math.ceil((maxMessageBytes * 4) / 3) + 64 * 1024;
+}
+
+/**
+ * A handshake without an Origin (a script, a native app) is not a browser page and passes; a page
+ * passes when it is the server's own origin or a configured one.
+ */
+export function originAllowed(request: Pick<IncomingMessage, 'headers'>, allowed: string[] | true): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined || allowed === true) return true;
+  const host = request.headers.host;
+  if (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`)) return true;
+  return allowed.includes(origin);
 }
