@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FrameErrorPayload, FramePayload, PredictionPayload } from '@live-digits/shared';
+import type { FrameAck, FrameErrorPayload, FramePayload, PredictionPayload } from '@live-digits/shared';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ClientError, clientErrorFor, FRAME_ERRORS } from '../common/client-error';
 import { MetricsService } from '../metrics/metrics.service';
@@ -16,6 +16,8 @@ export interface FrameSink {
 
 interface QueuedFrame extends FramePayload {
   receivedAt: number;
+  /** The client's acknowledgement callback, answered as well as the events when the frame came with one. */
+  ack?: (answer: FrameAck) => void;
 }
 
 interface Session {
@@ -46,18 +48,21 @@ export class FrameStreamService implements BeforeApplicationShutdown {
       { debounceMs: this.config.debounceMs, maxWaitMs: this.config.maxWaitMs },
       {
         process: (frame) => this.process(frame, sink, socketId),
-        superseded: () => this.metrics.framesSuperseded.inc(),
+        superseded: (frame) => {
+          this.metrics.framesSuperseded.inc();
+          frame.ack?.({ ok: false, superseded: true, seq: frame.seq });
+        },
       },
     );
     this.sessions.set(socketId, { debouncer, sink });
   }
 
   /** Queues a validated frame; throws a {@link ClientError} when it cannot be taken. */
-  receive(socketId: string, frame: FramePayload, receivedAt = performance.now()): void {
+  receive(socketId: string, frame: FramePayload, receivedAt = performance.now(), ack?: (answer: FrameAck) => void): void {
     if (this.closing) throw new ClientError('MODEL_UNAVAILABLE', 'The server is shutting down; reconnect in a moment.');
     const session = this.sessions.get(socketId);
     if (!session) throw new ClientError('INVALID_PAYLOAD', 'This connection is closing; reconnect to send frames.');
-    const result = session.debouncer.push({ ...frame, receivedAt });
+    const result = session.debouncer.push({ ...frame, receivedAt, ack });
     if (result === 'stale') {
       throw new ClientError(
         'INVALID_PAYLOAD',
@@ -94,11 +99,15 @@ export class FrameStreamService implements BeforeApplicationShutdown {
         preview: frame.preview === true,
         transport: 'socket',
       });
-      sink.prediction({ seq: frame.seq, ...recognition });
+      const prediction: PredictionPayload = { seq: frame.seq, ...recognition };
+      sink.prediction(prediction);
+      frame.ack?.({ ok: true, prediction });
     } catch (failure) {
       const error = clientErrorFor(failure, FRAME_ERRORS, this.logger, `recognising frame ${frame.seq} of socket ${socketId}`);
       this.metrics.errors.inc({ code: error.code });
-      sink.error(frameErrorPayload(frame.seq, error));
+      const payload = frameErrorPayload(frame.seq, error);
+      sink.error(payload);
+      frame.ack?.({ ok: false, error: payload });
     }
   }
 }

@@ -1,5 +1,6 @@
-import { Logger, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { Logger, UseFilters, UsePipes } from '@nestjs/common';
 import {
+  Ack,
   ConnectedSocket,
   MessageBody,
   OnGatewayConnection,
@@ -10,11 +11,11 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ModelPayload, ServerToClientEvents } from '@live-digits/shared';
+import type { ClientToServerEvents, FrameAck, ModelPayload, ServerToClientEvents } from '@live-digits/shared';
+import { SocketAdmission } from '../common/socket-admission';
 import { createValidationPipe } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { FrameErrorFilter } from './frame-error.filter';
-import { FrameRateGuard } from './frame-rate.guard';
 import { FrameDto } from './frame.dto';
 import { FrameStreamService } from './frame-stream.service';
 import { ModelService } from './model.service';
@@ -40,6 +41,7 @@ export class RecognitionGateway implements OnGatewayInit, OnGatewayConnection, O
     private readonly frames: FrameStreamService,
     private readonly models: ModelService,
     private readonly metrics: MetricsService,
+    private readonly admission: SocketAdmission,
   ) {}
 
   afterInit(): void {
@@ -47,6 +49,8 @@ export class RecognitionGateway implements OnGatewayInit, OnGatewayConnection, O
   }
 
   handleConnection(socket: RecognitionSocket): void {
+    // Rate limit and payload shape for every event of this connection (feedback too), before Nest's pipeline.
+    this.admission.attach(socket);
     this.frames.open(socket.id, {
       prediction: (payload) => socket.emit('prediction', payload),
       error: (payload) => socket.emit('frame:error', payload),
@@ -64,8 +68,7 @@ export class RecognitionGateway implements OnGatewayInit, OnGatewayConnection, O
   }
 
   @SubscribeMessage('frame')
-  @UseGuards(FrameRateGuard)
-  onFrame(@ConnectedSocket() socket: RecognitionSocket, @MessageBody() frame: FrameDto): void {
-    this.frames.receive(socket.id, frame);
+  onFrame(@ConnectedSocket() socket: RecognitionSocket, @MessageBody() frame: FrameDto, @Ack() ack?: (answer: FrameAck) => void): void {
+    this.frames.receive(socket.id, frame, performance.now(), typeof ack === 'function' ? ack : undefined);
   }
 }

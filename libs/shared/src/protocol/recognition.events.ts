@@ -60,6 +60,15 @@ export interface FrameErrorPayload {
   message: string;
 }
 
+/**
+ * The answer to a `frame` emitted with an acknowledgement callback, besides the usual events: its
+ * prediction, its error, or `superseded` when a newer frame replaced it before it was processed.
+ */
+export type FrameAck =
+  | { ok: true; prediction: PredictionPayload }
+  | { ok: false; error: FrameErrorPayload }
+  | { ok: false; superseded: true; seq: number };
+
 export interface FeedbackPayload {
   image: ImagePayload;
   label: number;
@@ -82,7 +91,7 @@ export interface PresencePayload {
 }
 
 export interface ClientToServerEvents {
-  frame: (payload: FramePayload) => void;
+  frame: (payload: FramePayload, ack?: (answer: FrameAck) => void) => void;
   feedback: (payload: FeedbackPayload, ack: (answer: FeedbackAck) => void) => void;
 }
 
