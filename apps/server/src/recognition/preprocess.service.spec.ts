@@ -8,7 +8,7 @@ import { PreprocessService } from './preprocess.service';
 
 describe(PreprocessService.name, () => {
   const sut = new PreprocessService({ ...loadConfig({}), maxImageBytes: 200_000, maxImageSide: 1000 });
-  afterAll(() => sut.onModuleDestroy());
+  afterAll(() => sut.onApplicationShutdown());
   let drawing: Buffer;
 
   beforeAll(async () => {
@@ -60,7 +60,7 @@ describe(PreprocessService.name, () => {
 
   describe('with a thread pool', () => {
     const pooled = new PreprocessService({ ...loadConfig({}), maxImageSide: 1000, preprocessWorkers: 1 });
-    afterAll(() => pooled.onModuleDestroy());
+    afterAll(() => pooled.onApplicationShutdown());
     afterEach(() => jest.restoreAllMocks());
 
     it('preprocesses a lone frame in-process and overlapping frames on the pool, with the same results', async () => {

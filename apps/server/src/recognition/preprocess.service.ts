@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import sharp from 'sharp';
 import type { ImagePayload } from '@live-digits/shared';
 import { encodePreviewPng, imageBytesFrom, PreprocessError, preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
@@ -14,7 +14,7 @@ import { ClientError } from '../common/client-error';
 export type PreprocessedImage = Awaited<ReturnType<typeof preprocessImage>>;
 
 @Injectable()
-export class PreprocessService implements OnModuleDestroy {
+export class PreprocessService implements OnApplicationShutdown {
   private readonly limits: { maxBytes: number; maxWidth: number; maxHeight: number };
   /** Worker threads when configured (PREPROCESS_WORKERS > 0), so the event loop keeps serving sockets and inference. */
   private readonly pool: PreprocessPool | undefined;
@@ -30,7 +30,11 @@ export class PreprocessService implements OnModuleDestroy {
     this.pool = config.preprocessWorkers > 0 ? PreprocessPool.start(config.preprocessWorkers) : undefined;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * The last hook of a shutdown: Nest runs onModuleDestroy before beforeApplicationShutdown, where
+   * FrameStreamService drains the frames in flight, and those frames still need the threads.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool?.close();
   }
 
