@@ -151,11 +151,17 @@ describe('bad frames', () => {
       // 30 frames/s with a burst of 30 pass; FLOOD_SECONDS × 30 more are refused one by one; the
       // next refusal says the connection is being closed, and it is. However long the server takes
       // over the flood, the bucket refills by at most the rate, so these counts hold on a slow machine.
-      await expect(disconnected).resolves.toBe('io server disconnect');
-      expect(errors.length).toBeGreaterThanOrEqual(FLOOD_SECONDS * 30 + 1);
       expect(errors.every((e) => e.code === 'RATE_LIMITED')).toBe(true);
-      expect(errors.at(-1)!.message).toMatch(/disconnected/);
-      expect(errors.slice(0, -1).every((e) => !/disconnected/.test(e.message))).toBe(true);
+      if (transport === 'websocket') {
+        await expect(disconnected).resolves.toBe('io server disconnect');
+        expect(errors.length).toBeGreaterThanOrEqual(FLOOD_SECONDS * 30 + 1);
+        expect(errors.at(-1)!.message).toMatch(/disconnected/);
+        expect(errors.slice(0, -1).every((e) => !/disconnected/.test(e.message))).toBe(true);
+      } else {
+        // Long-polling's client may still be posting the rest of the flood when the server closes:
+        // it sees its request fail ("transport error") before reading the answers queued for it.
+        await expect(disconnected).resolves.toMatch(/io server disconnect|transport (error|close)/);
+      }
       expect(predictions.length + errors.length).toBeLessThan(300);
       const { problems, answered } = await other.stop();
       expect(problems).toEqual([]);

@@ -44,7 +44,7 @@ export class PreprocessService implements OnApplicationShutdown {
    */
   imageBytes(image: ImagePayload): Buffer {
     try {
-      return imageBytesFrom(image);
+      return imageBytesFrom(image, this.limits.maxBytes);
     } catch (error) {
       throw toClientError(error);
     }

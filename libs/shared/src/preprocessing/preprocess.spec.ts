@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { IMAGE_PIXELS, IMAGE_SIDE } from '../model/model-contract';
-import { encodePreviewPng, imageBytesFrom, PreprocessError, preprocessImage } from './preprocess';
+import { encodePreviewPng, imageBytesFrom, PreprocessError, preprocessImage, SHRINK_SIDE } from './preprocess';
 
 /** A "2" as a canvas pen would draw it: one round-capped stroke, drawn at (dx, dy) from its home, scaled by `size`. */
 function two({ width = 24, colour = 'black', dx = 0, dy = 0, size = 1 } = {}): string {
@@ -200,6 +200,33 @@ describe(preprocessImage.name, () => {
     await expectRefused(sut(await canvas(two()), { maxWidth: 300 }), 'IMAGE_TOO_LARGE', /400×400 pixels, larger than the 300×2048/);
   });
 
+  it('refuses a PNG whose chunks end early: no IEND, or cut inside IDAT (libpng decodes both without complaint)', async () => {
+    const png = await canvas(two(), { background: 'white' });
+    await expectRefused(sut(png.subarray(0, png.length - 12)), 'INVALID_IMAGE', /without an IEND chunk/);
+    await expectRefused(sut(png.subarray(0, png.length - 16)), 'INVALID_IMAGE', /cut off inside its IDAT chunk/);
+  });
+
+  it('refuses a decode over the budget from the header: 16-bit samples at the side limit', async () => {
+    const deep = await sharp({ create: { width: 2048, height: 2048, channels: 4, background: 'white' } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
+    await expectRefused(sut(deep), 'IMAGE_TOO_LARGE', /decode to 34 MB \(2048×2048 pixels of 8 bytes\), more than the 17 MB allowed/);
+  });
+
+  it('calls an image above sharp’s own pixel limit too large, not invalid', async () => {
+    const huge = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="30000" height="30000"/>');
+    await expectRefused(sut(huge), 'IMAGE_TOO_LARGE', /30000×30000 pixels/);
+  });
+
+  it('shrinks a large JPEG while decoding, and still finds the same digit', async () => {
+    const small = await sut(await canvas(two(), { background: 'white', format: 'jpeg', size: 400 }));
+    const large = await sut(await canvas(two({ size: 5, width: 120 }), { background: 'white', format: 'jpeg', size: 2000 }));
+    expect(large.width).toBeLessThanOrEqual(SHRINK_SIDE);
+    expect(large.empty).toBe(false);
+    expect(centreOfMass(large.pixels).x).toBeCloseTo(centreOfMass(small.pixels).x, 0);
+  });
+
   it('refuses more bytes than allowed', async () => {
     const png = await canvas(two());
     await expectRefused(sut(png, { maxBytes: 100 }), 'IMAGE_TOO_LARGE', new RegExp(`${png.length} bytes, more than the 100 bytes`));
@@ -221,6 +248,11 @@ describe(imageBytesFrom.name, () => {
     expect(sut(payload)).toEqual(bytes);
   });
 
+  it('refuses base64 text holding more than the byte limit before decoding it', () => {
+    expect(() => sut('A'.repeat(4000), 2000)).toThrow(/3000 bytes, more than the 2000 bytes allowed/);
+    expect(sut(`data:image/jpg;base64,${bytes.toString('base64')}`, 2000)).toEqual(bytes);
+  });
+
   it('leaves judging the bytes to preprocessImage: nothing in, nothing out', () => {
     expect(sut('')).toEqual(Buffer.alloc(0));
     expect(sut(Buffer.alloc(0))).toEqual(Buffer.alloc(0));
@@ -229,6 +261,7 @@ describe(imageBytesFrom.name, () => {
   it.each([
     ['garbage base64', 'this is not base64!', /neither a data URL nor valid base64/],
     ['a data URL that is not base64', 'data:image/png,%89PNG', /must be base64-encoded/],
+    ['a data URL of another type', `data:text/html;base64,${bytes.toString('base64')}`, /declares "text\/html"; it must be image\/png/],
   ])('refuses %s as INVALID_IMAGE', (_name, payload, message) => {
     expect(() => sut(payload)).toThrow(PreprocessError);
     expect(() => sut(payload)).toThrow(message);

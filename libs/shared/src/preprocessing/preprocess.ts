@@ -92,53 +92,99 @@ interface RawImage {
 
 async function decode(bytes: Uint8Array, { maxBytes, maxWidth, maxHeight }: PreprocessLimits): Promise<RawImage> {
   if (bytes.length === 0) throw new PreprocessError('INVALID_IMAGE', 'The image is empty (0 bytes).');
-  if (bytes.length > maxBytes) {
-    throw new PreprocessError('IMAGE_TOO_LARGE', `The image is ${bytes.length} bytes, more than the ${maxBytes} bytes allowed.`);
-  }
-  // The header alone (no pixel decoding) tells the format and the declared size, so a pixel
-  // bomb — a small file declaring 50 000 × 50 000 pixels — is refused before any memory is spent.
-  const {
-    format,
-    width = 0,
-    height = 0,
-  } = pngHeader(bytes) ??
-  (await sharp(bytes)
-    .metadata()
-    .catch((error: unknown) => {
-      throw new PreprocessError('INVALID_IMAGE', `The data is not a PNG, JPEG or WebP image (${reason(error)}).`);
-    }));
-  if (!ACCEPTED_FORMATS.has(format)) {
-    throw new PreprocessError('INVALID_IMAGE', `The image is ${format.toUpperCase()}; only PNG, JPEG and WebP are accepted.`);
-  }
+  if (bytes.length > maxBytes) throw tooManyBytes(bytes.length, maxBytes);
+  // The header alone (no pixel decoding) tells the format, the declared size and what decoding
+  // will cost, so a pixel bomb — a small file declaring 50 000 × 50 000 pixels, or 16-bit samples
+  // that take ten times a canvas' work — is refused before any memory or time is spent. sharp's
+  // own pixel limit is lifted for this look only: it would call a huge image "invalid".
+  const header =
+    pngHeader(bytes) ??
+    (await sharp(bytes, { limitInputPixels: false })
+      .metadata()
+      .then(({ format, width = 0, height = 0, channels = 4, depth }) => ({
+        format,
+        width,
+        height,
+        bytesPerPixel: channels * (depth === 'ushort' || depth === 'short' ? 2 : 1),
+      }))
+      .catch((error: unknown) => {
+        throw new PreprocessError('INVALID_IMAGE', `The data is not a PNG, JPEG or WebP image (${reason(error)}).`);
+      }));
+  const { format, width, height, bytesPerPixel } = header;
+  // Size before format: a huge image of any kind is too large, whatever else is wrong with it.
   if (width > maxWidth || height > maxHeight) {
     throw new PreprocessError(
       'IMAGE_TOO_LARGE',
       `The image is ${width}×${height} pixels, larger than the ${maxWidth}×${maxHeight} allowed.`,
     );
   }
+  if (!ACCEPTED_FORMATS.has(format)) {
+    throw new PreprocessError('INVALID_IMAGE', `The image is ${format.toUpperCase()}; only PNG, JPEG and WebP are accepted.`);
+  }
+  // The work of a decode is the samples it writes. The budget is an 8-bit RGBA image at the side
+  // limit; 16-bit samples over a large image exceed it (a 2048² 16-bit PNG of 32 KB took ≈ 130 ms).
+  const decodeBudget = maxWidth * maxHeight * 4;
+  if (width * height * bytesPerPixel > decodeBudget) {
+    throw new PreprocessError(
+      'IMAGE_TOO_LARGE',
+      `The image would decode to ${Math.ceil((width * height * bytesPerPixel) / 1e6)} MB (${width}×${height} pixels of ${bytesPerPixel} bytes), ` +
+        `more than the ${Math.ceil(decodeBudget / 1e6)} MB allowed; send 8-bit samples or a smaller image.`,
+    );
+  }
   try {
-    // failOn 'error' refuses truncated and corrupt data; limitInputPixels is a second guard in
-    // case the header lied. Raw output is 8-bit sRGB with 3 or 4 channels, whatever the input.
-    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: maxWidth * maxHeight, sequentialRead: true })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    // failOn 'truncated' refuses cut-off data (PNG's chunk structure is checked above too);
+    // limitInputPixels is a second guard in case the header lied.
+    let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxWidth * maxHeight, sequentialRead: true });
+    // JPEG and WebP decode at 1/2, 1/4 or 1/8 scale for almost nothing (shrink-on-load): a large
+    // photo costs about what a canvas does. The ink ends up 20 px wide, so SHRINK_SIDE loses nothing.
+    if (format !== 'png' && Math.max(width, height) > SHRINK_SIDE) {
+      pipeline = pipeline.resize(SHRINK_SIDE, SHRINK_SIDE, { fit: 'inside', fastShrinkOnLoad: true });
+    }
+    // Raw output is 8-bit sRGB with 3 or 4 channels, whatever the input.
+    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height, channels: info.channels, hasAlpha: info.hasAlpha };
   } catch (error) {
     throw new PreprocessError('INVALID_IMAGE', `The image cannot be decoded; it may be truncated or corrupt (${reason(error)}).`);
   }
 }
 
+/** JPEG and WebP larger than this on a side are shrunk while decoding. */
+export const SHRINK_SIDE = 1024;
+
+function tooManyBytes(length: number, maxBytes: number): PreprocessError {
+  return new PreprocessError('IMAGE_TOO_LARGE', `The image is ${length} bytes, more than the ${maxBytes} bytes allowed.`);
+}
+
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** Samples per pixel for each PNG colour type (a palette decodes to RGBA). */
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 4, 4: 2, 6: 4 };
 
 /**
  * A PNG's size sits at a fixed place in its first chunk (IHDR), so the canvas' own format is
  * checked without a round trip through sharp (≈ 0.3 ms a frame); other formats ask sharp.
+ * The chunk structure is walked too (a few dozen chunks, no data read): libpng decodes a PNG cut
+ * inside IDAT or missing IEND without complaint, and the contract calls those INVALID_IMAGE.
  */
-function pngHeader(bytes: Uint8Array): { format: string; width: number; height: number } | null {
-  if (bytes.length < 24 || PNG_SIGNATURE.some((byte, i) => bytes[i] !== byte)) return null;
-  if (String.fromCharCode(bytes[12], bytes[13], bytes[14], bytes[15]) !== 'IHDR') return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, 24);
-  return { format: 'png', width: view.getUint32(16), height: view.getUint32(20) };
+function pngHeader(bytes: Uint8Array): { format: string; width: number; height: number; bytesPerPixel: number } | null {
+  if (bytes.length < 8 || PNG_SIGNATURE.some((byte, i) => bytes[i] !== byte)) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const chunkType = (at: number) => String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
+  const broken = (what: string) => new PreprocessError('INVALID_IMAGE', `The PNG is truncated or corrupt: ${what}.`);
+  if (bytes.length < 33 || chunkType(12) !== 'IHDR' || view.getUint32(8) !== 13) throw broken('it does not start with an IHDR chunk');
+  let sawData = false;
+  for (let at = 8; ;) {
+    if (at + 12 > bytes.length) throw broken('it ends without an IEND chunk');
+    const length = view.getUint32(at);
+    const type = chunkType(at + 4);
+    if (at + 12 + length > bytes.length) throw broken(`it is cut off inside its ${type} chunk`);
+    if (type === 'IDAT') sawData = true;
+    if (type === 'IEND') break;
+    at += 12 + length;
+  }
+  if (!sawData) throw broken('it has no image data (IDAT)');
+  const bitDepth = bytes[24];
+  const channels = PNG_CHANNELS[bytes[25]] ?? 4;
+  return { format: 'png', width: view.getUint32(16), height: view.getUint32(20), bytesPerPixel: channels * (bitDepth === 16 ? 2 : 1) };
 }
 
 function reason(error: unknown): string {
@@ -415,24 +461,36 @@ function centreByMass({ values, width, height }: FittedInk): Float32Array {
  * `POST /predict` clients do, or bare base64. The payload's type was checked where it arrived
  * (the server's DTOs); only the text's encoding is judged here, and the bytes by `preprocessImage`.
  */
-export function imageBytesFrom(payload: ImagePayload): Buffer {
+export function imageBytesFrom(payload: ImagePayload, maxBytes = Infinity): Buffer {
   if (payload instanceof ArrayBuffer) return Buffer.from(payload);
   if (payload instanceof Uint8Array) return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  return bytesFromText(payload);
+  return bytesFromText(payload, maxBytes);
 }
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+/** The image types a data URL may declare; `image/jpg` is a common misspelling of `image/jpeg`. */
+const DATA_URL_TYPES = /^data:image\/(png|jpeg|jpg|webp);base64$/i;
 
-function bytesFromText(text: string): Buffer {
+function bytesFromText(text: string, maxBytes: number): Buffer {
   let base64 = text.trim();
   if (base64.startsWith('data:')) {
     const comma = base64.indexOf(',');
-    if (comma < 0 || !/;base64$/i.test(base64.slice(0, comma))) {
+    const header = comma < 0 ? '' : base64.slice(0, comma);
+    if (!/;base64$/i.test(header)) {
       throw new PreprocessError('INVALID_IMAGE', 'The data URL must be base64-encoded (data:image/png;base64,…).');
+    }
+    if (!DATA_URL_TYPES.test(header.replace(/\s+/g, ''))) {
+      throw new PreprocessError(
+        'INVALID_IMAGE',
+        `The data URL declares ${JSON.stringify(header.slice(5, -7) || 'no type')}; it must be image/png, image/jpeg or image/webp.`,
+      );
     }
     base64 = base64.slice(comma + 1);
   }
   base64 = base64.replace(/\s+/g, '');
+  // Judged before decoding: base64 holds 3 bytes in every 4 characters.
+  const declaredBytes = Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
+  if (declaredBytes > maxBytes) throw tooManyBytes(declaredBytes, maxBytes);
   // Node's decoder silently skips characters outside the alphabet; refuse them instead of decoding half an image.
   if (!BASE64.test(base64) || base64.length % 4 === 1) {
     throw new PreprocessError('INVALID_IMAGE', 'The image string is neither a data URL nor valid base64.');
