@@ -27,6 +27,8 @@ export const HTTP_STATUS_BY_CODE: Record<ClientErrorCode, number> = {
   RATE_LIMITED: 429,
   MODEL_UNAVAILABLE: 503,
   STORAGE_FAILED: 500,
+  // The feedback folder reached its quota (FEEDBACK_MAX_ITEMS / FEEDBACK_MAX_BYTES): Insufficient Storage.
+  STORAGE_FULL: 507,
   INTERNAL_ERROR: 500,
 };
 

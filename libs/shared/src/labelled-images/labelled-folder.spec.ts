@@ -6,6 +6,7 @@ import {
   FEEDBACK_LABEL_COLUMNS,
   LABELS_FILE,
   LabelledFolderError,
+  processLabelsFile,
   readLabelledFolder,
   trimPartialLabelLine,
   writeLabels,
@@ -138,5 +139,30 @@ describe('writing labels.csv', () => {
     await expect(trimPartialLabelLine(dir)).resolves.toBe(true);
     expect((await readLabelledFolder(dir)).map((image) => image.file)).toEqual(['00000.png']);
     await expect(trimPartialLabelLine(path.join(dir, 'nowhere'))).resolves.toBe(false);
+  });
+
+  it('names one labels file per process, safe as a file name', () => {
+    expect(processLabelsFile('web-1.example', 4242)).toBe('labels-web-1.example-4242.csv');
+    expect(processLabelsFile('a b/c', 7)).toBe('labels-a_b_c-7.csv');
+    expect(processLabelsFile()).toBe(processLabelsFile(undefined, process.pid));
+  });
+
+  it("reads labels.csv and every process's labels file, skipping the unacknowledged half line a crashed process left", async () => {
+    await writeLabels(dir, [{ file: '00000.png', label: 3 }]);
+    const [first, second] = [processLabelsFile('host', 2), processLabelsFile('host', 1)];
+    await appendLabel(dir, { file: '00001.png', label: 1 }, FEEDBACK_LABEL_COLUMNS, first);
+    await appendLabel(dir, { file: 'a, "b".png', label: 2 }, FEEDBACK_LABEL_COLUMNS, second);
+    await writeFile(path.join(dir, first), (await readFile(path.join(dir, first), 'utf8')) + '00002.pn');
+    await writeFile(path.join(dir, 'labels-empty-3.csv'), 'file,lab'); // died while writing its first line
+    expect((await readLabelledFolder(dir)).map(({ file, label }) => ({ file, label }))).toEqual([
+      { file: '00000.png', label: 3 },
+      { file: 'a, "b".png', label: 2 },
+      { file: '00001.png', label: 1 },
+    ]);
+  });
+
+  it('reads a folder that has only per-process labels files', async () => {
+    await appendLabel(dir, { file: '00001.png', label: 5 }, FEEDBACK_LABEL_COLUMNS, processLabelsFile('h', 9));
+    expect((await readLabelledFolder(dir)).map((image) => image.label)).toEqual([5]);
   });
 });

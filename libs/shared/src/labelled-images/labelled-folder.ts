@@ -4,11 +4,25 @@
  * (`file,label`), and so does the server's feedback folder (`file,label,predicted,created`);
  * `evaluate --drawings DIR` and `train --feedback DIR` read it. Extra columns are ignored, so both
  * writers' folders read the same.
+ *
+ * Several server processes (a cluster, or hosts sharing a volume) store feedback in one folder,
+ * and two processes must never append to the same file: each appends to its own
+ * `labels-<host>-<pid>.csv` ({@link processLabelsFile}), and the reader reads `labels.csv` and every
+ * such file. Only one process ever writes a per-process file, so its last line can only be partial
+ * when that process died mid-append — an append never acknowledged, which the reader skips.
  */
-import { open, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { open, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
 export const LABELS_FILE = 'labels.csv';
+/** Per-process labels files: `labels-<host>-<pid>.csv`. */
+const PROCESS_LABELS_FILE = /^labels-[A-Za-z0-9._-]+\.csv$/;
+
+/** This process's own labels file, the only one it appends to: `labels-<host>-<pid>.csv`. */
+export function processLabelsFile(host = hostname(), pid = process.pid): string {
+  return `labels-${host.replace(/[^A-Za-z0-9.-]/g, '_') || 'host'}-${pid}.csv`;
+}
 
 /** The generator's columns, and the feedback folder's: what the model guessed and when the drawing was stored. */
 export const LABEL_COLUMNS = ['file', 'label'] as const;
@@ -44,6 +58,10 @@ export class LabelledFolderError extends Error {
   }
 }
 
+/**
+ * Every labelled image of the folder: `labels.csv`'s lines in order, then each per-process labels
+ * file's (sorted by name). A folder needs at least one of them.
+ */
 export async function readLabelledFolder(dir: string): Promise<LabelledImage[]> {
   const folder = path.resolve(dir);
   const isFolder = await stat(folder).then(
@@ -52,15 +70,34 @@ export async function readLabelledFolder(dir: string): Promise<LabelledImage[]> 
   );
   if (!isFolder) throw new LabelledFolderError(dir, undefined, 'is not a folder (it does not exist or is a file)');
 
-  const labelsPath = path.join(dir, LABELS_FILE);
-  const csv = await readFile(labelsPath, 'utf8').catch(() => {
+  const names = await labelsFiles(folder);
+  if (!names.length) {
     throw new LabelledFolderError(
-      labelsPath,
+      path.join(dir, LABELS_FILE),
       undefined,
       `is missing: a labelled folder needs a ${LABELS_FILE} with the columns file,label`,
     );
+  }
+  const images: LabelledImage[] = [];
+  for (const name of names) images.push(...(await readLabelsFile(folder, path.join(dir, name), name !== LABELS_FILE)));
+  return images;
+}
+
+/** `labels.csv` (when there is one) first, then the per-process files by name. */
+export async function labelsFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+  return [...files.filter((name) => name === LABELS_FILE), ...files.filter((name) => PROCESS_LABELS_FILE.test(name)).sort()];
+}
+
+async function readLabelsFile(folder: string, labelsPath: string, appendOnly: boolean): Promise<LabelledImage[]> {
+  let csv = await readFile(labelsPath, 'utf8').catch((error: Error) => {
+    throw new LabelledFolderError(labelsPath, undefined, `cannot be read (${error.message})`);
   });
+  // A per-process file ends with a line break after every acknowledged append.
+  if (appendOnly && !csv.endsWith('\n')) csv = csv.slice(0, csv.lastIndexOf('\n') + 1);
   const [headerLine = '', ...rows] = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
+  if (appendOnly && headerLine === '' && rows.length === 0) return [];
   const header = csvFields(headerLine).map((name) => name.trim().toLowerCase());
   const fileColumn = header.indexOf('file'),
     labelColumn = header.indexOf('label');
@@ -127,12 +164,13 @@ export async function writeLabels(dir: string, lines: readonly LabelLine[], colu
 }
 
 /**
- * Appends one line, with the header first when the file is new or empty, and syncs it to disk
+ * Appends one line to `file` (a process's own, {@link processLabelsFile}, when several processes
+ * share the folder), with the header first when the file is new or empty, and syncs it to disk
  * before resolving. Callers that append concurrently must serialise their calls.
  */
-export async function appendLabel(dir: string, line: LabelLine, columns: LabelColumns): Promise<void> {
+export async function appendLabel(dir: string, line: LabelLine, columns: LabelColumns, file = LABELS_FILE): Promise<void> {
   const text = csvLine(line, columns) + '\n';
-  const handle = await open(path.join(dir, LABELS_FILE), 'a');
+  const handle = await open(path.join(dir, file), 'a');
   try {
     const { size } = await handle.stat();
     await handle.write(size === 0 ? `${columns.join(',')}\n${text}` : text);
@@ -146,8 +184,8 @@ export async function appendLabel(dir: string, line: LabelLine, columns: LabelCo
  * A crash during {@link appendLabel} can leave half a line; it was never acknowledged, so it goes.
  * Resolves to true when a partial line was cut (a missing file has none).
  */
-export async function trimPartialLabelLine(dir: string): Promise<boolean> {
-  const labelsPath = path.join(dir, LABELS_FILE);
+export async function trimPartialLabelLine(dir: string, file = LABELS_FILE): Promise<boolean> {
+  const labelsPath = path.join(dir, file);
   const text = await readFile(labelsPath).catch(() => undefined);
   if (!text?.length || text[text.length - 1] === 0x0a) return false;
   await truncate(labelsPath, text.lastIndexOf(0x0a) + 1);

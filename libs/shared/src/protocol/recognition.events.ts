@@ -75,7 +75,7 @@ export interface FeedbackPayload {
   predicted?: number;
 }
 
-export const FEEDBACK_ERROR_CODES = ['INVALID_PAYLOAD', 'INVALID_IMAGE', 'IMAGE_TOO_LARGE', 'RATE_LIMITED', 'STORAGE_FAILED'] as const;
+export const FEEDBACK_ERROR_CODES = ['INVALID_PAYLOAD', 'INVALID_IMAGE', 'IMAGE_TOO_LARGE', 'RATE_LIMITED', 'STORAGE_FAILED', 'STORAGE_FULL'] as const;
 export type FeedbackErrorCode = (typeof FEEDBACK_ERROR_CODES)[number];
 
 export type FeedbackAck = { ok: true; id: string } | { ok: false; code: FeedbackErrorCode; message: string };
