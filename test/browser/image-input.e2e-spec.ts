@@ -100,6 +100,8 @@ describe('an image instead of a drawing', () => {
   });
 
   it('is the keyboard-only way in: the labelled control is reached with Tab and opened with Enter', async () => {
+    // Listening from the start: playwright intercepts file dialogs only once it has told the browser to.
+    const chooserOpens = page.waitForEvent('filechooser');
     let focused = '';
     for (let presses = 0; presses < 20 && focused !== 'upload'; presses++) {
       await page.keyboard.press('Tab');
@@ -111,7 +113,8 @@ describe('an image instead of a drawing', () => {
     const outline = await page.evaluate(() => getComputedStyle(document.querySelector('label[for="image-upload"]')!).outlineStyle);
     expect(outline).toBe('solid');
 
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    await page.keyboard.press('Enter');
+    const chooser = await chooserOpens;
     await chooser.setFiles({ name: 'two.png', mimeType: 'image/png', buffer: await drawingPng(TWO) });
 
     expect((await sut.finalGuess()).text).toBe('2');
