@@ -18,7 +18,7 @@ describe('feedback', () => {
     root = await mkdtemp(path.join(tmpdir(), 'e2e-feedback-'));
     feedbackDir = path.join(root, 'feedback');
     await saveThrowawayModel(path.join(root, 'model'), 4);
-    server = await startServer({ modelDir: path.join(root, 'model'), feedbackDir, feedbackPerMinute: 10 });
+    server = await startServer({ modelDir: path.join(root, 'model'), feedbackDir, feedbackPerMinute: 1000 });
     drawings = await Promise.all(drawnDigits(3, 77).map(drawingPng));
   });
   afterEach(disconnectAll);
@@ -81,9 +81,66 @@ describe('feedback', () => {
     expect(await response.json()).toMatchObject({ code: 'INVALID_PAYLOAD' });
   });
 
-  it('limits feedback per connection with RATE_LIMITED', async () => {
-    const socket = await connect(server.url, 'websocket');
-    const acks = await Promise.all(Array.from({ length: 12 }, () => sendFeedback(socket, { image: 'not base64!', label: 1 })));
-    expect(acks.filter((ack) => !ack.ok && ack.code === 'RATE_LIMITED')).toHaveLength(2);
+  const postFeedback = (url: string, body: unknown) =>
+    fetch(`${url}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('limits feedback per client address, across connections and HTTP alike, with RATE_LIMITED', async () => {
+    const limited = await startServer({
+      modelDir: path.join(root, 'model'),
+      feedbackDir: path.join(root, 'limited'),
+      feedbackPerMinute: 6,
+    });
+    try {
+      // Six from one address: five over three connections (refused as bad images, but counted), one over HTTP…
+      const sockets = [
+        await connect(limited.url, 'websocket'),
+        await connect(limited.url, 'polling'),
+        await connect(limited.url, 'websocket'),
+      ];
+      const allowed = await Promise.all([0, 1, 2, 0, 1].map((i) => sendFeedback(sockets[i], { image: 'not base64!', label: 1 })));
+      expect(allowed.map((ack) => !ack.ok && ack.code)).toEqual(new Array(5).fill('INVALID_IMAGE'));
+      expect((await postFeedback(limited.url, { image: dataUrl(drawings[0]), label: 1 })).status).toBe(201);
+      // …then the seventh and later, from a new connection, an old one or over HTTP, are refused.
+      const fresh = await connect(limited.url, 'websocket');
+      const over = await Promise.all([
+        sendFeedback(fresh, { image: drawings[0], label: 1 }),
+        sendFeedback(sockets[2], { image: drawings[0], label: 1 }),
+      ]);
+      expect(over).toEqual([
+        {
+          ok: false,
+          code: 'RATE_LIMITED',
+          message: expect.stringMatching(/^Too many feedback drawings from your address: at most 6 a minute; .*\.$/),
+        },
+        { ok: false, code: 'RATE_LIMITED', message: expect.any(String) },
+      ]);
+      const http = await postFeedback(limited.url, { image: dataUrl(drawings[1]), label: 1 });
+      expect(http.status).toBe(429);
+      expect(http.headers.get('retry-after-feedback')).toMatch(/^\d+$/);
+      expect(await http.json()).toEqual({ code: 'RATE_LIMITED', message: expect.stringMatching(/^[A-Z].+\.$/) });
+      expect((await loadFeedback(path.join(root, 'limited'))).count).toBe(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('refuses feedback with STORAGE_FULL once the folder holds FEEDBACK_MAX_ITEMS drawings, over the socket and HTTP', async () => {
+    const full = await startServer({ modelDir: path.join(root, 'model'), feedbackDir: path.join(root, 'full'), feedbackMaxItems: 2 });
+    try {
+      const socket = await connect(full.url, 'websocket');
+      expect(await sendFeedback(socket, { image: drawings[0], label: 1 })).toMatchObject({ ok: true });
+      expect(await sendFeedback(socket, { image: drawings[1], label: 2 })).toMatchObject({ ok: true });
+      expect(await sendFeedback(socket, { image: drawings[2], label: 3 })).toEqual({
+        ok: false,
+        code: 'STORAGE_FULL',
+        message: expect.stringMatching(/^[A-Z].+\.$/),
+      });
+      const response = await postFeedback(full.url, { image: dataUrl(drawings[2]), label: 3 });
+      expect(response.status).toBe(507);
+      expect(await response.json()).toEqual({ code: 'STORAGE_FULL', message: expect.stringMatching(/^[A-Z].+\.$/) });
+      expect((await loadFeedback(path.join(root, 'full'))).count).toBe(2);
+    } finally {
+      await full.close();
+    }
   });
 });

@@ -1,11 +1,16 @@
 /** The HTTP side: POST /predict in the Flask seed projects' format, /health, /metrics, the page at /. */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect as connectTcp } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { createApp } from '../../apps/server/src/app.factory';
 import type { PredictResponse } from '../../apps/server/src/recognition/predict.dto';
+import { RecognitionService } from '../../apps/server/src/recognition/recognition.service';
 import { blankCanvasPng, dataUrl, drawingPng, drawnDigits } from './support/drawings';
 import { saveThrowawayModel } from './support/model-fixtures';
-import { connect, disconnectAll, exchange, startServer, TestServer } from './support/test-server';
+import { QuietLogger } from './support/quiet-logger';
+import { connect, disconnectAll, exchange, startServer, TestServer, within } from './support/test-server';
 
 describe('HTTP API', () => {
   let root: string;
@@ -138,5 +143,193 @@ describe('HTTP API', () => {
     const other = await fetch(`${server.url}/health`, { headers: { origin: 'http://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     await Promise.all([allowed.text(), other.text()]);
+  });
+
+  describe('errors', () => {
+    it('answers an unknown route with 404 {code: NOT_FOUND, message}', async () => {
+      for (const [method, route] of [
+        ['GET', '/nowhere'],
+        ['POST', '/health'],
+        ['DELETE', '/predict'],
+      ]) {
+        const response = await fetch(`${server.url}${route}`, { method });
+        expect(response.status).toBe(404);
+        expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(await response.json()).toEqual({ code: 'NOT_FOUND', message: `There is no ${method} ${route} on this server.` });
+      }
+    });
+
+    it('answers a server bug with 500 {code: INTERNAL_ERROR, message} that gives nothing away, and logs the stack', async () => {
+      const recognition = server.app.get(RecognitionService);
+      const spy = jest.spyOn(recognition, 'recognize').mockRejectedValueOnce(new TypeError('secret internals at /srv/app.js:12'));
+      // Nest's Logger is one per process: the last app created owns it, so this test installs its own.
+      const logged = new QuietLogger();
+      Logger.overrideLogger(logged);
+      try {
+        const response = await post('/predict', JSON.stringify({ image: dataUrl(drawing) }));
+        expect(response.status).toBe(500);
+        const body = (await response.json()) as { code: string; message: string };
+        expect(body).toEqual({ code: 'INTERNAL_ERROR', message: expect.stringMatching(/^[A-Z].+\.$/) });
+        expect(body.message).not.toContain('secret');
+        expect(logged.find('error', /secret internals/)).toHaveLength(1);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('answers a body that cannot be read with 400 INVALID_PAYLOAD, not an HTML page', async () => {
+      const response = await fetch(`${server.url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: Buffer.from('definitely not gzip'),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ code: 'INVALID_PAYLOAD', message: expect.stringMatching(/^[A-Z].+\.$/) });
+    });
+  });
+
+  it('sends helmet headers and no X-Powered-By, on the API and the page', async () => {
+    for (const route of ['/health', '/', '/nowhere']) {
+      const response = await fetch(`${server.url}${route}`);
+      await response.arrayBuffer();
+      expect(response.headers.get('x-powered-by')).toBeNull();
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+    }
+  });
+
+  describe('rate limits', () => {
+    it('limits POST /predict per client address with 429 {code: RATE_LIMITED, message} and Retry-After', async () => {
+      const limited = await startServer({ modelDir: path.join(root, 'model'), predictPerMinute: 3 });
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 3; i++) statuses.push((await post2(limited, '/predict', { image: dataUrl(drawing) })).status);
+        expect(statuses).toEqual([200, 200, 200]);
+        const refused = await post2(limited, '/predict', { image: dataUrl(drawing) });
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers.get('retry-after-predict'))).toBeGreaterThan(0);
+        expect(await refused.json()).toEqual({
+          code: 'RATE_LIMITED',
+          message: expect.stringMatching(/^Too many predictions from your address: at most 3 a minute; try again in \d+ s\.$/),
+        });
+        // The other limits are separate: health and feedback still answer.
+        expect((await fetch(`${limited.url}/health`)).status).toBe(200);
+        expect((await post2(limited, '/feedback', { image: 'x!', label: 1 })).status).toBe(400);
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
+  const post2 = (target: TestServer, route: string, body: unknown) =>
+    fetch(`${target.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  describe('GET /metrics with METRICS_TOKEN', () => {
+    it('answers 401 {code: UNAUTHORIZED} without the bearer token, and the metrics with it', async () => {
+      const guarded = await startServer({ modelDir: path.join(root, 'model'), metricsToken: 's3cret-token' });
+      try {
+        for (const authorization of [undefined, 'Bearer wrong', 'Basic czNjcmV0LXRva2Vu', 'Bearer s3cret-token-and-more']) {
+          const response = await fetch(`${guarded.url}/metrics`, { headers: authorization ? { authorization } : {} });
+          expect(response.status).toBe(401);
+          expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+          expect(await response.json()).toEqual({ code: 'UNAUTHORIZED', message: expect.stringMatching(/^[A-Z].+\.$/) });
+        }
+        const response = await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer s3cret-token' } });
+        expect(response.status).toBe(200);
+        expect(await response.text()).toContain('live_digits_frames_received_total');
+      } finally {
+        await guarded.close();
+      }
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('serves the document generated from the DTOs at /docs-json and its UI at /docs', async () => {
+      const document = (await (await fetch(`${server.url}/docs-json`)).json()) as {
+        openapi: string;
+        paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
+        components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+      };
+      expect(document.openapi).toMatch(/^3\./);
+      expect(Object.keys(document.paths).sort()).toEqual(['/feedback', '/health', '/metrics', '/predict']);
+      expect(Object.keys(document.paths['/predict'].post.responses).sort()).toEqual(['200', '400', '429', '503']);
+      expect(Object.keys(document.paths['/feedback'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '429', '507']));
+      expect(document.components.schemas.FeedbackDto.required).toEqual(['image', 'label']);
+      expect(Object.keys(document.components.schemas.FeedbackDto.properties ?? {})).toEqual(['image', 'label', 'predicted']);
+      expect(JSON.stringify(document.components.schemas.ApiErrorDto)).toContain('STORAGE_FULL');
+
+      const ui = await fetch(`${server.url}/docs`);
+      expect(ui.status).toBe(200);
+      expect(await ui.text()).toContain('swagger-ui');
+    });
+  });
+
+  describe('slow requests', () => {
+    let slow: TestServer;
+    beforeAll(async () => {
+      slow = await startServer({ modelDir: path.join(root, 'model'), requestTimeoutMs: 1500, headersTimeoutMs: 1000 });
+    });
+    afterAll(() => slow?.close());
+
+    /** Sends `head` at once, then one byte of `trickle` every 100 ms; resolves when the server closes the connection. */
+    function trickle(head: string, trickled: string): Promise<{ answer: string; ms: number }> {
+      const { port } = new URL(slow.url);
+      const started = performance.now();
+      return new Promise((resolve, reject) => {
+        const socket = connectTcp(Number(port), '127.0.0.1');
+        let answer = '';
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (sent < trickled.length && !socket.destroyed) socket.write(trickled[sent++]);
+        }, 100);
+        socket.on('connect', () => socket.write(head));
+        socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+        socket.on('error', (error) => (answer ? undefined : reject(error)));
+        socket.on('close', () => {
+          clearInterval(timer);
+          resolve({ answer, ms: performance.now() - started });
+        });
+      });
+    }
+
+    it.each([
+      [
+        'a body',
+        'POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n',
+        '{"image":"' + 'A'.repeat(500),
+      ],
+      ['headers', 'POST /predict HTTP/1.1\r\n', 'Host: x\r\nX-Slow: ' + 'a'.repeat(500)],
+    ])('cuts %s trickled byte by byte with 408 once the timeout passes', async (_what, head, trickled) => {
+      const { answer, ms } = await within(trickle(head, trickled), 20_000, 'waiting for the server to cut the request');
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      // Cut after the timeout (1 s for headers, 1.5 s for the request), well before the 50 s the trickle would take.
+      expect(ms).toBeGreaterThanOrEqual(900);
+      expect(ms).toBeLessThan(15_000);
+    });
+  });
+
+  it('LOG_FORMAT=json logs one JSON object per line', async () => {
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    let app: Awaited<ReturnType<typeof createApp>> | undefined;
+    try {
+      app = await createApp({ ...server.config, logFormat: 'json', port: 0 });
+      await app.init();
+    } finally {
+      write.mockRestore();
+      await app?.close();
+      Logger.overrideLogger(new QuietLogger()); // back to quiet for the tests after this one
+    }
+    const lines = written.join('').split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: expect.any(String), message: expect.anything() });
+    expect(lines.map((line) => JSON.parse(line) as { context?: string }).some((entry) => entry.context === 'ModelService')).toBe(true);
   });
 });

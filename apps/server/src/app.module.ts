@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module';
 import { FeedbackModule } from './feedback/feedback.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { ScaleModule } from './scale/scale.module';
 
@@ -20,13 +21,14 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         MetricsModule,
+        RateLimitModule,
         RecognitionModule,
         FeedbackModule,
         HealthModule,
         ClientModule.forRoot(config),
         ScaleModule,
       ],
-      // HTTP only: gateways carry their own pipe and filter.
+      // HTTP only: gateways carry their own pipe and filter. The filter answers every HTTP error as { code, message }.
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ClientErrorFilter },

@@ -8,6 +8,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@live-digits/sh
 import { SOCKET_PATH } from '@live-digits/shared';
 import { createApp } from '../../../apps/server/src/app.factory';
 import { AppConfig, loadConfig } from '../../../apps/server/src/config/app.config';
+import { QuietLogger } from './quiet-logger';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Transport = 'websocket' | 'polling';
@@ -17,6 +18,8 @@ export interface TestServer {
   app: NestExpressApplication;
   config: AppConfig;
   url: string;
+  /** What Nest logged while this was the newest app (Nest's Logger is one per process); printed only with TEST_SERVER_LOGS. */
+  logger: QuietLogger;
   close(): Promise<void>;
 }
 
@@ -30,10 +33,11 @@ export async function startServer(overrides: Partial<AppConfig>): Promise<TestSe
     clientDir: '/nonexistent-client',
     ...overrides,
   };
-  const app = await createApp(config, { logger: process.env.TEST_SERVER_LOGS ? undefined : ['error'] });
+  const logger = new QuietLogger();
+  const app = await createApp(config, { logger });
   await app.listen(config.port, config.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { app, config, url, close: () => app.close() };
+  return { app, config, url, logger, close: () => app.close() };
 }
 
 const sockets = new Set<ClientSocket>();

@@ -87,4 +87,43 @@ describe('loadConfig', () => {
       /MAX_WAIT_MS \(50\) must not be smaller than DEBOUNCE_MS \(100\)/,
     );
   });
+
+  it('reads the hardening variables: feedback quota, HTTP rate limit, metrics token, timeouts, log format, model check', () => {
+    expect(loadConfig({})).toMatchObject({
+      feedbackMaxItems: 100_000,
+      feedbackMaxBytes: 1_000_000_000,
+      predictPerMinute: 1200,
+      metricsToken: undefined,
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      logFormat: 'text',
+      modelCheckDigits: 300,
+    });
+    expect(
+      loadConfig({
+        FEEDBACK_MAX_ITEMS: '5',
+        FEEDBACK_MAX_BYTES: '1000',
+        PREDICT_PER_MINUTE: '60',
+        METRICS_TOKEN: ' s3cret ',
+        REQUEST_TIMEOUT_MS: '5000',
+        HEADERS_TIMEOUT_MS: '2000',
+        LOG_FORMAT: 'json',
+        MODEL_CHECK_DIGITS: '0',
+      }),
+    ).toMatchObject({
+      feedbackMaxItems: 5,
+      feedbackMaxBytes: 1000,
+      predictPerMinute: 60,
+      metricsToken: 's3cret',
+      requestTimeoutMs: 5000,
+      headersTimeoutMs: 2000,
+      logFormat: 'json',
+      modelCheckDigits: 0,
+    });
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT must be text or json \(got "xml"\)/);
+    expect(() => loadConfig({ FEEDBACK_MAX_ITEMS: '0' })).toThrow(/FEEDBACK_MAX_ITEMS must be a whole number/);
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      /HEADERS_TIMEOUT_MS \(20000\) must not be larger than REQUEST_TIMEOUT_MS \(10000\)/,
+    );
+  });
 });

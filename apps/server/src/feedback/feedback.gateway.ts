@@ -1,13 +1,17 @@
-import { UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { UseFilters, UsePipes } from '@nestjs/common';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { FeedbackAck } from '@live-digits/shared';
 import { createValidationPipe } from '../common/validation';
+import { RateLimit } from '../rate-limit/address-throttler.guard';
+import { FEEDBACK_THROTTLER } from '../rate-limit/throttlers';
 import { FeedbackErrorFilter } from './feedback-error.filter';
-import { FeedbackRateGuard } from './feedback-rate.guard';
 import { FeedbackDto } from './feedback.dto';
 import { FeedbackService } from './feedback.service';
 
-/** `feedback` with an ack: `{ ok: true, id }`, or (from the filter) `{ ok: false, code, message }`. */
+/**
+ * `feedback` with an ack: `{ ok: true, id }`, or (from the filter) `{ ok: false, code, message }`.
+ * Limited per client address, in the same budget as `POST /feedback`, whatever the number of connections.
+ */
 @WebSocketGateway()
 @UsePipes(createValidationPipe())
 @UseFilters(FeedbackErrorFilter)
@@ -15,7 +19,7 @@ export class FeedbackGateway {
   constructor(private readonly feedback: FeedbackService) {}
 
   @SubscribeMessage('feedback')
-  @UseGuards(FeedbackRateGuard)
+  @RateLimit(FEEDBACK_THROTTLER)
   async onFeedback(@MessageBody() body: FeedbackDto): Promise<FeedbackAck> {
     return { ok: true, id: await this.feedback.store(body) };
   }

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { RecognitionModule } from '../recognition/recognition.module';
 import { FeedbackController } from './feedback.controller';
 import { FeedbackGateway } from './feedback.gateway';
-import { FeedbackRateGuard } from './feedback-rate.guard';
 import { FeedbackService } from './feedback.service';
 
 @Module({
-  imports: [RecognitionModule],
+  imports: [RecognitionModule, RateLimitModule],
   controllers: [FeedbackController],
-  providers: [FeedbackGateway, FeedbackService, FeedbackRateGuard],
+  providers: [FeedbackGateway, FeedbackService],
 })
 export class FeedbackModule {}
