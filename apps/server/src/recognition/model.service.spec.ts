@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Logger } from '@nestjs/common';
 import { tf } from '@live-digits/shared/tf/tf';
 import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
 import { saveModel, writeModelMetadata } from '@live-digits/shared/model/model-files';
 import { buildThrowawayNet, saveBrokenModel, saveThrowawayModel, throwawayMetadata } from '../../../../test/server/support/model-fixtures';
+import { QuietLogger } from '../../../../test/server/support/quiet-logger';
 import { AppConfig, loadConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
 import { MetricsService } from '../metrics/metrics.service';
@@ -30,7 +32,12 @@ describe(ModelService.name, () => {
     await sut.onApplicationShutdown();
   }
 
+  let logged: QuietLogger;
+
   beforeAll(async () => {
+    // Refusals are logged on purpose; a passing run prints nothing (TEST_SERVER_LOGS=1 shows them).
+    logged = new QuietLogger();
+    Logger.overrideLogger(logged);
     root = await mkdtemp(path.join(tmpdir(), 'model-service-'));
   });
   beforeEach(async () => {
@@ -181,6 +188,7 @@ describe(ModelService.name, () => {
     });
     await expect(sut.reload('test')).resolves.toBe(false);
     expect(sut.info?.modelId).toBe('good');
+    expect(logged.find('error', /Refused the model .*MNIST test digits, below .* recorded test accuracy 0\.99/)).toHaveLength(1);
 
     // The same files with the check off (MODEL_CHECK_DIGITS=0) are accepted: the check is what refused them.
     await stop();
