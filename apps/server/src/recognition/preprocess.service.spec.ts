@@ -80,6 +80,27 @@ describe(PreprocessService.name, () => {
       for (const [i, image] of images.entries()) expect(plain(together[i])).toEqual(plain(await sut.preprocess(image)));
     });
 
+    it('takes heavy PNGs one at a time, and a canvas frame arriving behind them does not wait for them', async () => {
+      // 1100² is over HEAVY_PIXELS: a heavy frame.
+      const heavy = await sharp({ create: { width: 1100, height: 1100, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+        .composite([{ input: drawing, left: 300, top: 300 }])
+        .png({ compressionLevel: 1 })
+        .toBuffer();
+      const service = new PreprocessService({ ...loadConfig({}), preprocessWorkers: 1 });
+      try {
+        const finished: string[] = [];
+        const track = (name: string, work: Promise<unknown>) => work.then(() => finished.push(name));
+        const heavies = Array.from({ length: 4 }, (_, i) => track(`heavy ${i}`, service.preprocess(heavy)));
+        const light = track('canvas', service.preprocess(drawing));
+        await Promise.all([...heavies, light]);
+        // Four 1.2 MP decodes in a row take several times one canvas frame on any machine, however busy.
+        expect(finished.indexOf('canvas')).toBeLessThan(3);
+        expect(finished.filter((name) => name.startsWith('heavy'))).toEqual(['heavy 0', 'heavy 1', 'heavy 2', 'heavy 3']);
+      } finally {
+        await service.onApplicationShutdown();
+      }
+    });
+
     it('answers a bad frame on the pool with its code, and the next frames still work', async () => {
       const results = await Promise.allSettled([
         pooled.preprocess(drawing),

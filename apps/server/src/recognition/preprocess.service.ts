@@ -1,7 +1,13 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import sharp from 'sharp';
 import type { ImagePayload } from '@live-digits/shared';
-import { encodePreviewPng, imageBytesFrom, PreprocessError, preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
+import {
+  declaredPngPixels,
+  encodePreviewPng,
+  imageBytesFrom,
+  PreprocessError,
+  preprocessImage,
+} from '@live-digits/shared/preprocessing/preprocess';
 import { PreprocessPool } from '@live-digits/shared/preprocessing/preprocess-pool';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
@@ -20,6 +26,10 @@ export class PreprocessService implements OnApplicationShutdown {
   private readonly pool: PreprocessPool | undefined;
   /** Frames being preprocessed right now, here or on the pool. */
   private inFlight = 0;
+  /** Heavy frames take turns, one at a time server-wide: this is the end of their queue. */
+  private heavyQueue: Promise<unknown> = Promise.resolve();
+  /** A heavy frame is decoding on the pool: light frames stay off it rather than queue behind it. */
+  private heavyOnPool = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.limits = { maxBytes: config.maxImageBytes, maxWidth: config.maxImageSide, maxHeight: config.maxImageSide };
@@ -59,7 +69,8 @@ export class PreprocessService implements OnApplicationShutdown {
    * other cores while this loop serves sockets and runs inference.
    */
   async preprocess(bytes: Uint8Array): Promise<PreprocessedImage> {
-    const pool = this.inFlight > 0 ? this.pool : undefined;
+    if ((declaredPngPixels(bytes) ?? 0) > HEAVY_PIXELS) return this.preprocessHeavy(bytes);
+    const pool = this.inFlight > 0 && !this.heavyOnPool ? this.pool : undefined;
     this.inFlight++;
     try {
       return await (pool ? pool.preprocess(bytes, this.limits) : preprocessImage(bytes, this.limits));
@@ -70,11 +81,35 @@ export class PreprocessService implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * A large PNG (a decode of tens of milliseconds, which no shrink-on-load can cut) waits for the
+   * heavy frames before it, so however many sockets send them, they use one core between them
+   * and canvas frames keep the rest: one client's heavy-but-valid frames cannot starve others.
+   */
+  private preprocessHeavy(bytes: Uint8Array): Promise<PreprocessedImage> {
+    const run = async () => {
+      this.heavyOnPool = this.pool !== undefined;
+      try {
+        return await (this.pool ? this.pool.preprocess(bytes, this.limits) : preprocessImage(bytes, this.limits));
+      } catch (error) {
+        throw toClientError(error);
+      } finally {
+        this.heavyOnPool = false;
+      }
+    };
+    const result = this.heavyQueue.then(run, run);
+    this.heavyQueue = result.catch(() => undefined);
+    return result;
+  }
+
   /** The 28×28 the model saw, as a PNG data URL. */
   async previewDataUrl(pixels: Float32Array): Promise<string> {
     return `data:image/png;base64,${(await encodePreviewPng(pixels)).toString('base64')}`;
   }
 }
+
+/** Above this many declared pixels (a 1024² image, 6.5 canvases) a PNG is heavy: see preprocessHeavy. */
+export const HEAVY_PIXELS = 1024 * 1024;
 
 function toClientError(error: unknown): unknown {
   return error instanceof PreprocessError ? new ClientError(error.code, error.message) : error;

@@ -187,6 +187,17 @@ function pngHeader(bytes: Uint8Array): { format: string; width: number; height: 
   return { format: 'png', width: view.getUint32(16), height: view.getUint32(20), bytesPerPixel: channels * (bitDepth === 16 ? 2 : 1) };
 }
 
+/**
+ * The pixels a PNG declares in its IHDR (two numbers at a fixed place; nothing is checked), or
+ * undefined for anything else: what a scheduler needs to tell a canvas from a heavy decode.
+ * JPEG and WebP need no such care: they shrink while decoding.
+ */
+export function declaredPngPixels(bytes: Uint8Array): number | undefined {
+  if (bytes.length < 24 || PNG_SIGNATURE.some((byte, i) => bytes[i] !== byte)) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 24);
+  return view.getUint32(16) * view.getUint32(20);
+}
+
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
