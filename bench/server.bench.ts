@@ -10,6 +10,10 @@
  *              arrives while its socket's previous one is still processed may be superseded
  *   N clients  closed loop until FRAMES frames are answered: the server's capacity (in a closed
  *              loop latency is queueing by construction: mean ≈ N / throughput)
+ *   flood      a second server with the per-socket rate limit on (RATE_LIMIT_FPS 30): one good client
+ *              streaming 20 frames/s alone, then again while another process floods (frames as
+ *              fast as it can emit them, reconnecting whenever it is disconnected): the good
+ *              client's p99 in both, measured in the same run (target: flooded ≤ 2 × quiet)
  *   server     RSS and tf tensor count (from /metrics) from the end of a memory warm-up (run until
  *              RSS levels off) over both N-client phases, and across the closed loop alone; CPU
  *              per frame
@@ -20,7 +24,7 @@
  * Counts and durations are bounded; figures are printed and written to bench/results/server.json.
  * Flags: --clients N (≤ 200, default 50) --rate F (frames/s per client in the open loop, default 8)
  * --frames N (closed loop, ≤ 100000, default 10000) --seconds S (cap per phase; open loop 15 s)
- * --profile (the server writes a V8 CPU profile to bench/results/ when it exits).
+ * --flood-only (just the flood rows) --profile (the server writes a V8 CPU profile to bench/results/ when it exits).
  * The server's environment passes through: `HEAP_GROWING_PERCENT=0 npm run bench:server` measures
  * it with V8's own heap sizing; the GC counts per phase come from the server's `--trace-gc`.
  */
@@ -76,7 +80,7 @@ function buildServer(): string {
   return path.join(ROOT, 'dist/apps/server/src/main.js');
 }
 
-async function startServer(modelDir: string): Promise<ServerProcess> {
+async function startServer(modelDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -95,6 +99,7 @@ async function startServer(modelDir: string): Promise<ServerProcess> {
         MODEL_WATCH_MS: '0',
         RATE_LIMIT_FPS: '1000000',
         CLIENT_DIR: path.join(ROOT, '.bench-no-client'),
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -270,6 +275,114 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// —— one good client while another floods ——
+
+const FLOOD_SECONDS = 10;
+const GOOD_CLIENT_RATE = 20;
+
+/**
+ * The flooder, in its own process (`--flooder URL PNG SECONDS`) so its emitting does not slow the
+ * good client's event loop here: bursts of frames as fast as socket.io-client takes them, a new
+ * connection whenever the server disconnects this one. Prints what it did as one JSON line.
+ */
+async function flooder(url: string, imagePath: string, seconds: number): Promise<void> {
+  const image = await import('node:fs/promises').then((fs) => fs.readFile(imagePath));
+  const until = Date.now() + seconds * 1000;
+  const counts = { sent: 0, refused: 0, answered: 0, connections: 0, disconnectedByServer: 0 };
+  while (Date.now() < until) {
+    const socket = await connect(url).catch(() => undefined);
+    if (!socket) {
+      await sleep(20);
+      continue;
+    }
+    counts.connections++;
+    socket.on('frame:error', () => counts.refused++);
+    socket.on('prediction', () => counts.answered++);
+    let seq = 0;
+    await new Promise<void>((resolve) => {
+      socket.once('disconnect', (reason) => {
+        if (reason === 'io server disconnect') counts.disconnectedByServer++;
+        resolve();
+      });
+      const burst = () => {
+        if (!socket.connected) return;
+        if (Date.now() >= until) {
+          socket.disconnect();
+          return;
+        }
+        for (let i = 0; i < 50; i++) socket.emit('frame', { seq: ++seq, image });
+        counts.sent += 50;
+        setImmediate(burst);
+      };
+      burst();
+    });
+  }
+  console.log(JSON.stringify(counts));
+}
+
+/** The good client's latencies alone, then beside the flooder, on a server with the rate limit on. */
+async function floodPhase(modelDir: string, images: Buffer[]) {
+  const server = await startServer(modelDir, { RATE_LIMIT_FPS: '30' });
+  const scratch = await mkdtemp(path.join(tmpdir(), 'bench-flood-'));
+  try {
+    const imagePath = path.join(scratch, 'frame.png');
+    await writeFile(imagePath, images[0]);
+    const goodClient = async () => {
+      const socket = await connect(server.url);
+      const latencies: number[] = [];
+      await openLoop(socket, images, GOOD_CLIENT_RATE, FLOOD_SECONDS, (ms) => latencies.push(ms));
+      socket.disconnect();
+      return latencySummary(latencies);
+    };
+    await goodClient(); // warm-up
+    const quiet = await goodClient();
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        __filename,
+        '--flooder',
+        server.url,
+        imagePath,
+        String(FLOOD_SECONDS + 2),
+      ],
+      { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let report = '';
+    child.stdout!.on('data', (chunk) => (report += chunk));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await sleep(1500); // the flooder starts (ts-node) and gets going
+    const flooded = await goodClient();
+    await exited;
+    const flooderCounts = JSON.parse(report.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
+    return {
+      goodClientRate: GOOD_CLIENT_RATE,
+      seconds: FLOOD_SECONDS,
+      quiet,
+      flooded,
+      p99Ratio: Math.round((flooded.p99 / quiet.p99) * 100) / 100,
+      flooder: flooderCounts,
+    };
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function printFlood(flood: Awaited<ReturnType<typeof floodPhase>>): void {
+  console.log(
+    `one good client (${flood.goodClientRate} frames/s) while another floods: p50 ${flood.flooded.p50} ms  p99 ${flood.flooded.p99} ms, ` +
+      `quiet in the same run p50 ${flood.quiet.p50} ms  p99 ${flood.quiet.p99} ms: ${flood.p99Ratio}× (target ≤ 2×)`,
+  );
+  console.log(
+    `  the flooder: ${flood.flooder.sent} frames sent over ${flood.flooder.connections} connections, ${flood.flooder.refused} refused, ${flood.flooder.answered} answered, disconnected by the server ${flood.flooder.disconnectedByServer} times`,
+  );
+}
+
 async function main(): Promise<void> {
   let modelDir = path.join(ROOT, DEFAULT_MODEL_DIR);
   let modelNote = DEFAULT_MODEL_DIR;
@@ -288,6 +401,11 @@ async function main(): Promise<void> {
     `Server benchmark: ${modelNote}; ${images.length} drawings of ${Math.round(images.reduce((s, b) => s + b.length, 0) / images.length)} bytes (400×400 PNG)`,
   );
 
+  if (process.argv.includes('--flood-only')) {
+    printFlood(await floodPhase(modelDir, images));
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+    return;
+  }
   const server = await startServer(modelDir);
   console.log(`server at ${server.url} (pid ${server.child.pid})`);
   try {
@@ -434,6 +552,9 @@ async function main(): Promise<void> {
       `  across the ${many.length}-frame closed loop alone: RSS ${afterPaced.rssMb} → ${after.rssMb} MB (${(after.rssMb - afterPaced.rssMb).toFixed(1)} MB), tensors ${afterPaced.tensors} → ${after.tensors}`,
     );
 
+    const flood = await floodPhase(modelDir, images);
+    printFlood(flood);
+
     const results = {
       date: new Date().toISOString(),
       model: modelNote,
@@ -443,6 +564,7 @@ async function main(): Promise<void> {
       http: httpSummary,
       openLoop: { ...openLoopResult, serverStagesMs: { p50: pacedStages.percentile(50), p99: pacedStages.percentile(99) } },
       closedLoop: { clients: CLIENTS, ...manyClients },
+      flood,
       memory: {
         warmUpRssMb: warmUpRss,
         closedLoop: { frames: many.length, before: afterPaced, after },
@@ -458,7 +580,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+const flooderAt = process.argv.indexOf('--flooder');
+(flooderAt >= 0 ? flooder(process.argv[flooderAt + 1], process.argv[flooderAt + 2], Number(process.argv[flooderAt + 3])) : main()).catch(
+  (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
