@@ -25,10 +25,13 @@ export interface FinishedRun {
   evaluation: FinalEvaluation;
   calibration: Calibration;
   totalSeconds: number;
+  /** The commit of the code that trained, read when the run started (others may commit while it runs). */
+  gitCommit: string | null;
   created?: Date;
 }
 
-function gitCommit(): string | null {
+/** HEAD of the checkout the run started in, or null outside git. */
+export function currentGitCommit(): string | null {
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
@@ -43,7 +46,7 @@ export function buildModelMetadata(run: FinishedRun): ModelMetadata {
   return {
     modelId: modelIdFor(created),
     created: created.toISOString(),
-    gitCommit: gitCommit(),
+    gitCommit: run.gitCommit,
     contract: { ...MODEL_CONTRACT_TEXT },
     architecture: DIGIT_NET_ARCHITECTURE,
     parameterCount: run.model.countParams(),

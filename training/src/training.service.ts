@@ -28,7 +28,7 @@ import { flattenWeights, setFlatWeights } from './trainer/flat-weights';
 import { oneCycleLearningRate } from './trainer/learning-rate';
 import { shareImageSet } from './trainer/protocol';
 import { GradientWorkerPool } from './trainer/worker-pool';
-import { buildModelMetadata, FinalEvaluation } from './training-metadata';
+import { buildModelMetadata, currentGitCommit, FinalEvaluation } from './training-metadata';
 
 export interface TrainOptions {
   epochs: number;
@@ -105,6 +105,7 @@ export class TrainingService {
 
   async train(options: TrainOptions, observer: TrainingObserver): Promise<ModelMetadata> {
     const started = Date.now();
+    const gitCommit = currentGitCommit();
     await this.assertWritable(options.out);
     const backend = await initTrainingTensorFlow({ backend: options.backend, log: observer.log });
     const data = await this.prepareData(options, observer);
@@ -136,6 +137,7 @@ export class TrainingService {
         stylesSet: pickCalibration(evaluation.styles),
       },
       totalSeconds: (Date.now() - started) / 1000,
+      gitCommit,
     });
     await this.writeOutputs(model, metadata, options.out);
     model.dispose();
