@@ -225,6 +225,26 @@ describe('HTTP API', () => {
     });
   });
 
+  it('counts clients behind TRUST_PROXY_HOPS reverse proxies by their forwarded address, and ignores the header otherwise', async () => {
+    const proxied = await startServer({ modelDir: path.join(root, 'model'), predictPerMinute: 1, trustProxyHops: 1 });
+    const direct = await startServer({ modelDir: path.join(root, 'model'), predictPerMinute: 1 });
+    try {
+      const from = (target: TestServer, forwardedFor: string) =>
+        fetch(`${target.url}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+          body: JSON.stringify({ image: dataUrl(drawing) }),
+        }).then((response) => response.status);
+      expect([await from(proxied, '198.51.100.1'), await from(proxied, '198.51.100.2'), await from(proxied, '198.51.100.1')]).toEqual([
+        200, 200, 429,
+      ]);
+      // Without a trusted proxy the header is the client's own claim: one address, one budget.
+      expect([await from(direct, '198.51.100.1'), await from(direct, '198.51.100.2')]).toEqual([200, 429]);
+    } finally {
+      await Promise.all([proxied.close(), direct.close()]);
+    }
+  });
+
   const post2 = (target: TestServer, route: string, body: unknown) =>
     fetch(`${target.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 

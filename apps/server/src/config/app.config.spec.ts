@@ -98,6 +98,7 @@ describe('loadConfig', () => {
       headersTimeoutMs: 10_000,
       logFormat: 'text',
       modelCheckDigits: 300,
+      trustProxyHops: 0,
     });
     expect(
       loadConfig({
@@ -109,6 +110,7 @@ describe('loadConfig', () => {
         HEADERS_TIMEOUT_MS: '2000',
         LOG_FORMAT: 'json',
         MODEL_CHECK_DIGITS: '0',
+        TRUST_PROXY_HOPS: '1',
       }),
     ).toMatchObject({
       feedbackMaxItems: 5,
@@ -119,6 +121,7 @@ describe('loadConfig', () => {
       headersTimeoutMs: 2000,
       logFormat: 'json',
       modelCheckDigits: 0,
+      trustProxyHops: 1,
     });
     expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT must be text or json \(got "xml"\)/);
     expect(() => loadConfig({ FEEDBACK_MAX_ITEMS: '0' })).toThrow(/FEEDBACK_MAX_ITEMS must be a whole number/);

@@ -57,6 +57,8 @@ export interface AppConfig {
   headersTimeoutMs: number;
   /** `text` (Nest's coloured lines) or `json` (one JSON object per line). */
   logFormat: 'text' | 'json';
+  /** Reverse proxies in front of the server whose X-Forwarded-For is trusted to name the client (rate limits are per client address). */
+  trustProxyHops: number;
   /** Worker processes behind this one's port (Node cluster, sticky sessions: apps/server/src/scale); 0 = this process serves alone. */
   clusterWorkers: number;
   /** Redis, when several nodes serve together: Socket.IO's Redis adapter, presence, model swaps, HTTP rate limits; never frames. */
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
     headersTimeoutMs: integer('HEADERS_TIMEOUT_MS', 10_000, 1000, 3_600_000),
     logFormat: parseLogFormat(read('LOG_FORMAT'), problems),
+    trustProxyHops: integer('TRUST_PROXY_HOPS', 0, 0, 10),
     clusterWorkers,
     redisUrl: parseRedisUrl(read('REDIS_URL'), problems),
   };

@@ -1,13 +1,21 @@
-import { applyDecorators, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
-import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
-import type { ThrottlerLimitDetail } from '@nestjs/throttler';
+import { applyDecorators, ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectThrottlerOptions, InjectThrottlerStorage, SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
+import type { ThrottlerLimitDetail, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
 import type { Socket } from 'socket.io';
 import { ClientError } from '../common/client-error';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { FEEDBACK_THROTTLER, THROTTLER_NAMES, ThrottlerName } from './throttlers';
 
-/** `::ffff:127.0.0.1` and `127.0.0.1` are one client. */
-export function clientAddress(address: string | undefined): string {
-  if (!address) return 'unknown';
+/**
+ * The client's address: the connection's peer, or — behind `trustedHops` reverse proxies, each of
+ * which appends the address it received from to X-Forwarded-For — the entry that many hops back,
+ * so a client cannot pick its own by sending the header. `::ffff:127.0.0.1` and `127.0.0.1` are one client.
+ */
+export function clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined, trustedHops: number): string {
+  const forwarded = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? '')).split(',');
+  const chain = [...forwarded.map((entry) => entry.trim()).filter(Boolean), peer ?? ''];
+  const address = chain[Math.max(0, chain.length - 1 - trustedHops)] || 'unknown';
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
 }
 
@@ -19,14 +27,24 @@ export function clientAddress(address: string | undefined): string {
  */
 @Injectable()
 export class AddressThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super(options, storage, reflector);
+  }
+
   protected override getRequestResponse(context: ExecutionContext): { req: Record<string, unknown>; res: Record<string, unknown> } {
     if (context.getType() !== 'ws') return super.getRequestResponse(context);
     const { handshake } = context.switchToWs().getClient<Socket>();
-    return { req: { ip: handshake.address, headers: handshake.headers }, res: {} };
+    return { req: { socket: { remoteAddress: handshake.address }, headers: handshake.headers }, res: {} };
   }
 
   protected override getTracker(request: Record<string, unknown>): Promise<string> {
-    return Promise.resolve(clientAddress(request.ip as string | undefined));
+    const { socket, headers } = request as { socket?: { remoteAddress?: string }; headers?: Record<string, string | string[] | undefined> };
+    return Promise.resolve(clientAddress(socket?.remoteAddress, headers?.['x-forwarded-for'], this.config.trustProxyHops));
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
