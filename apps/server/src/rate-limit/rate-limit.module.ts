@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { ThrottlerModule, ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { RedisLink } from '../scale/redis-link';
 import { AddressThrottlerGuard } from './address-throttler.guard';
+import { rateLimitStorage } from './shared-rate-limit.storage';
 import { FEEDBACK_THROTTLER, PREDICT_THROTTLER } from './throttlers';
 
 /**
@@ -15,7 +17,8 @@ const MINUTE_MS = 60_000;
 
 @Global()
 @Module({
-  providers: [{ provide: RATE_LIMIT_STORAGE, useClass: ThrottlerStorageService }],
+  // In Redis when the node has REDIS_URL (apps/server/src/scale), so a limit holds across nodes; else in memory.
+  providers: [{ provide: RATE_LIMIT_STORAGE, useFactory: rateLimitStorage, inject: [{ token: RedisLink, optional: true }] }],
   exports: [RATE_LIMIT_STORAGE],
 })
 export class RateLimitStorageModule {}
