@@ -43,7 +43,8 @@ export class ModelSwapRelay {
 
   private async heard({ node, modelId }: ModelSwapAnnouncement): Promise<void> {
     if (typeof modelId !== 'string' || node === this.scaleOut.nodeId) return;
-    if (this.models.info?.modelId === modelId || this.answering !== undefined) return;
+    // Still starting (it loads its own folder anyway), already serving that model, or busy reloading.
+    if (!this.models.info || this.models.info.modelId === modelId || this.answering !== undefined) return;
     this.answering = modelId;
     this.logger.log(`${node} swapped in ${modelId}; reloading ${this.config.modelDir}`);
     try {
