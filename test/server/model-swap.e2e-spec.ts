@@ -1,5 +1,6 @@
 /** Hot swap: a new model saved into the folder (or a SIGHUP) reaches every connected client; a broken one is refused. */
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { HealthReport } from '../../apps/server/src/health/health.controller';
@@ -16,6 +17,23 @@ import type { ModelMetadata } from '@live-digits/shared/model/model-metadata';
 import { drawingPng, drawnDigits } from './support/drawings';
 import { saveBrokenModel, saveThrowawayModel } from './support/model-fixtures';
 import { connect, disconnectAll, exchange, nextEvent, record, sleep, startServer, TestServer } from './support/test-server';
+
+/**
+ * GET /health on a connection of its own. A reload runs the candidate model on the event loop that
+ * this test shares with the server, for seconds on a loaded machine; a pooled keep-alive connection
+ * can be closed by the server's idle timer just as the client reuses it (ECONNRESET).
+ */
+function health(url: string): Promise<HealthReport> {
+  return new Promise((resolve, reject) => {
+    get(`${url}/health`, { agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve(JSON.parse(body) as HealthReport));
+      response.on('error', reject);
+    }).on('error', reject);
+  });
+}
 
 describe('model hot swap', () => {
   let root: string;
@@ -66,8 +84,7 @@ describe('model hot swap', () => {
     await sleep(400); // SIGHUP and several watcher polls
     expect(announcements).toEqual([]);
     await expect(exchange(socket, { seq: 2, image: drawing, final: true })).resolves.toMatchObject({ prediction: { modelId: current } });
-    const health = (await (await fetch(`${server.url}/health`)).json()) as HealthReport;
-    expect(health.model?.id).toBe(current);
+    expect((await health(server.url)).model?.id).toBe(current);
   });
 });
 
@@ -121,8 +138,7 @@ describe('model hot swap with damaged weights', () => {
 
   async function expectStillServing(servingId: string, socketAnnouncements: unknown[]): Promise<void> {
     expect(socketAnnouncements).toEqual([]);
-    const health = (await (await fetch(`${server.url}/health`)).json()) as HealthReport;
-    expect(health.model).toEqual({ id: servingId, testAccuracy: original.testAccuracy });
+    expect((await health(server.url)).model).toEqual({ id: servingId, testAccuracy: original.testAccuracy });
   }
 
   it.each<[string, () => Buffer, 'original' | 'matching' | 'none']>([

@@ -41,10 +41,15 @@ export function sampleKnownAnswerDigits(
   return { count: take, pixels, labels };
 }
 
-/** The share of `digits` whose highest probability is at their label; batches in `tf.tidy`, outputs read with `await data()`. */
-export async function knownAnswerAccuracy(model: tf.LayersModel, digits: KnownAnswerDigits, batchSize = 100): Promise<number> {
+/**
+ * The share of `digits` whose highest probability is at their label; batches in `tf.tidy`, outputs
+ * read with `await data()`. A server runs this while it serves (wasm computes on the event loop),
+ * so the batches are small and it yields between them: frames keep being answered during a swap.
+ */
+export async function knownAnswerAccuracy(model: tf.LayersModel, digits: KnownAnswerDigits, batchSize = 10): Promise<number> {
   let correct = 0;
   for (let start = 0; start < digits.count; start += batchSize) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
     const size = Math.min(batchSize, digits.count - start);
     const input = digits.pixels.subarray(start * IMAGE_PIXELS, (start + size) * IMAGE_PIXELS);
     const output = tf.tidy(() => model.predict(tf.tensor4d(input, [size, IMAGE_SIDE, IMAGE_SIDE, 1])) as tf.Tensor);
