@@ -27,7 +27,13 @@ const BATCH = 128;
 const WARM_UP_STEPS = 3;
 
 /** Images/s of one engine on this thread; `batch` is smaller for the pure-JS cpu backend, which manages a few images/s. */
-async function singleEngine(backend: BackendName, pixels: Float32Array, labels: Uint8Array, seconds: number, batch = BATCH): Promise<number> {
+async function singleEngine(
+  backend: BackendName,
+  pixels: Float32Array,
+  labels: Uint8Array,
+  seconds: number,
+  batch = BATCH,
+): Promise<number> {
   await tf.setBackend(backend);
   const model = buildDigitNet(1);
   const optimizer = tf.train.adam(1e-3);
@@ -40,7 +46,11 @@ async function singleEngine(backend: BackendName, pixels: Float32Array, labels: 
       const offset = (step++ * batch) % (labels.length - batch);
       const images = augmentBatch(pixels.subarray(offset * 784, (offset + batch) * 784), batch, random);
       const targets = tf.oneHot(tf.tensor1d(labels.subarray(offset, offset + batch), 'int32'), 10);
-      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(targets, model.apply(images, { training: true }) as tf.Tensor) as tf.Scalar, false, variables);
+      optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(targets, model.apply(images, { training: true }) as tf.Tensor) as tf.Scalar,
+        false,
+        variables,
+      );
     });
   for (let i = 0; i < WARM_UP_STEPS; i++) train();
   let images = 0;
@@ -99,7 +109,8 @@ export async function benchTraining(seconds = 15): Promise<void> {
     rows.push([`${backend}, ${workers} workers (train)`, await workerPool(backend, workers, bytes, labels, seconds)]);
   }
   const base = rows[0][1];
-  for (const [name, rate] of rows) console.log(`  ${name.padEnd(28)} ${rate.toFixed(rate < 10 ? 1 : 0).padStart(6)} images/s  ×${(rate / base).toFixed(2)}`);
+  for (const [name, rate] of rows)
+    console.log(`  ${name.padEnd(28)} ${rate.toFixed(rate < 10 ? 1 : 0).padStart(6)} images/s  ×${(rate / base).toFixed(2)}`);
   console.log('');
   // Part of `npm run bench`: what a trained model costs the server, beside what it costs to train.
   await benchInference();
@@ -120,7 +131,10 @@ function forwardMilliseconds(model: tf.LayersModel, images: Float32Array, batch:
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   input.dispose();
-  return percentile(times.sort((a, b) => a - b), 50);
+  return percentile(
+    times.sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** v1 from git history into a temporary folder, or null outside a git checkout. */
@@ -128,7 +142,10 @@ function v1ModelDir(): string | null {
   try {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'digit-net-v1-'));
     for (const file of [MODEL_JSON, WEIGHTS_BIN]) {
-      writeFileSync(path.join(dir, file), execFileSync('git', ['show', `${V1_MODEL_COMMIT}:${DEFAULT_MODEL_DIR}/${file}`], { maxBuffer: 64 << 20 }));
+      writeFileSync(
+        path.join(dir, file),
+        execFileSync('git', ['show', `${V1_MODEL_COMMIT}:${DEFAULT_MODEL_DIR}/${file}`], { maxBuffer: 64 << 20 }),
+      );
     }
     return dir;
   } catch {
@@ -142,7 +159,10 @@ export async function benchInference(rounds = 300): Promise<void> {
   const mnist = readMnistSplit(bundledMnistDir(), 't10k');
   const images = Float32Array.from(mnist.images.pixels.subarray(0, 16 * IMAGE_PIXELS), (v) => v / 255);
   const v1Dir = v1ModelDir();
-  const models: Array<[string, string]> = [[`committed (${DEFAULT_MODEL_DIR})`, DEFAULT_MODEL_DIR], ...(v1Dir ? [[`v1 (git ${V1_MODEL_COMMIT})`, v1Dir] as [string, string]] : [])];
+  const models: Array<[string, string]> = [
+    [`committed (${DEFAULT_MODEL_DIR})`, DEFAULT_MODEL_DIR],
+    ...(v1Dir ? [[`v1 (git ${V1_MODEL_COMMIT})`, v1Dir] as [string, string]] : []),
+  ];
   console.log(`Inference per image on wasm, median of ${rounds} forward passes`);
   const figures: number[][] = [];
   for (const [name, dir] of models) {
@@ -150,11 +170,15 @@ export async function benchInference(rounds = 300): Promise<void> {
     const single = forwardMilliseconds(model, images, 1, rounds);
     const batched = forwardMilliseconds(model, images, 16, rounds) / 16;
     figures.push([single, batched]);
-    console.log(`  ${name.padEnd(34)} batch 1: ${single.toFixed(3)} ms   batch 16: ${batched.toFixed(3)} ms/image   ${model.countParams().toLocaleString('en')} parameters`);
+    console.log(
+      `  ${name.padEnd(34)} batch 1: ${single.toFixed(3)} ms   batch 16: ${batched.toFixed(3)} ms/image   ${model.countParams().toLocaleString('en')} parameters`,
+    );
     model.dispose();
   }
   if (figures.length === 2) {
-    console.log(`  committed / v1: ×${(figures[0][0] / figures[1][0]).toFixed(2)} (batch 1), ×${(figures[0][1] / figures[1][1]).toFixed(2)} (batch 16)`);
+    console.log(
+      `  committed / v1: ×${(figures[0][0] / figures[1][0]).toFixed(2)} (batch 1), ×${(figures[0][1] / figures[1][1]).toFixed(2)} (batch 16)`,
+    );
   }
   if (v1Dir) rmSync(v1Dir, { recursive: true, force: true });
 }

@@ -19,7 +19,9 @@ describe('TensorFlow.js dependencies', () => {
 
   it('pin every @tensorflow package to the same exact version', () => {
     const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    const pinned = Object.entries({ ...manifest.dependencies, ...manifest.optionalDependencies }).filter(([name]) => name.startsWith('@tensorflow/'));
+    const pinned = Object.entries({ ...manifest.dependencies, ...manifest.optionalDependencies }).filter(([name]) =>
+      name.startsWith('@tensorflow/'),
+    );
     expect(pinned.map(([name]) => name).sort()).toEqual(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node']);
     expect(new Set(pinned.map(([, version]) => version))).toEqual(new Set(['4.22.0']));
   });

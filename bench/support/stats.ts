@@ -18,7 +18,10 @@ export function percentile(sorted: number[], p: number): number {
 
 /** Nearest-rank percentile of `values` in any order. */
 export function percentileOf(values: number[], p: number): number {
-  return percentile([...values].sort((a, b) => a - b), p);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** Count, p50 / p95 / p99 and max of latencies in ms, to 0.01 ms. */

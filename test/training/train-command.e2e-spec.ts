@@ -22,15 +22,35 @@ describe('training CLI', () => {
   afterAll(() => rm(workDir, { recursive: true, force: true }));
 
   it('trains a smoke model whose files load and predict', async () => {
-    const result = await runTrainingCli(['train', '--limit', '1024', '--epochs', '1', '--drawn-set-size', '40', '--styles-set-size', '3', '--out', modelDir]);
+    const result = await runTrainingCli([
+      'train',
+      '--limit',
+      '1024',
+      '--epochs',
+      '1',
+      '--drawn-set-size',
+      '40',
+      '--styles-set-size',
+      '3',
+      '--out',
+      modelDir,
+    ]);
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/epoch 1\/1 .*done in \d+s: loss [\d.]+, train acc [\d.]+%, validation [\d.]+%/);
-    expect(result.stdout).toMatch(/Saved digit-net-\S+ to .*writing styles [\d.]+% \(48\), temperature [\d.]+, ECE test [\d.]+% \/ drawn [\d.]+%/);
+    expect(result.stdout).toMatch(
+      /Saved digit-net-\S+ to .*writing styles [\d.]+% \(48\), temperature [\d.]+, ECE test [\d.]+% \/ drawn [\d.]+%/,
+    );
 
     const metadata = JSON.parse(await readFile(path.join(modelDir, 'metadata.json'), 'utf8'));
     // 1024 MNIST images, plus 0.1 round-pen and 0.2 writing-style drawings of them per image.
-    expect(metadata).toMatchObject({ epochs: 1, trainingImages: 1024 + 102 + 205, seed: 42, drawnSet: { count: 40 }, drawingPool: { drawn: 102, styled: 205 } });
+    expect(metadata).toMatchObject({
+      epochs: 1,
+      trainingImages: 1024 + 102 + 205,
+      seed: 42,
+      drawnSet: { count: 40 },
+      drawingPool: { drawn: 102, styled: 205 },
+    });
     expect(metadata.optimizer).not.toMatch(/label smoothing \d/);
     // The new fields, read back through the model package's validation.
     const validated = (await readModelMetadata(modelDir))!;
@@ -55,7 +75,14 @@ describe('training CLI', () => {
     const model = await loadModel(modelDir);
     const mnist = readMnistSplit(bundledMnistDir(), 't10k');
     const probabilities = tf.tidy(() =>
-      (model.predict(tf.tensor4d(Float32Array.from(mnist.images.pixels.subarray(0, 784 * 4), (v) => v / 255), [4, 28, 28, 1])) as tf.Tensor).arraySync(),
+      (
+        model.predict(
+          tf.tensor4d(
+            Float32Array.from(mnist.images.pixels.subarray(0, 784 * 4), (v) => v / 255),
+            [4, 28, 28, 1],
+          ),
+        ) as tf.Tensor
+      ).arraySync(),
     ) as number[][];
     for (const row of probabilities) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
   }, 300_000);
@@ -90,21 +117,28 @@ describe('training CLI', () => {
     expect(Object.keys(report.styles.perStyle).sort()).toEqual([...WRITING_STYLES].sort());
     for (const style of WRITING_STYLES) {
       expect(report.styles.perStyle[style].count).toBe(2);
-      expect(report.styles.perStyle[style]).toEqual(expect.objectContaining({ accuracy: expect.any(Number), ece: expect.any(Number), medianConfidenceCorrect: expect.any(Number) }));
+      expect(report.styles.perStyle[style]).toEqual(
+        expect.objectContaining({ accuracy: expect.any(Number), ece: expect.any(Number), medianConfidenceCorrect: expect.any(Number) }),
+      );
     }
   }, 120_000);
 
   it('prints accuracy, ECE, median confidence and per-class figures for people', async () => {
     const result = await runTrainingCli(['evaluate', '--model', modelDir, '--generated', '10', '--styles', '1']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Generated drawings, seed 42 .*: accuracy [\d.]+% of 10; ECE [\d.]+% \(15 bins\); median confidence of right answers [\d.]+/);
+    expect(result.stdout).toMatch(
+      /Generated drawings, seed 42 .*: accuracy [\d.]+% of 10; ECE [\d.]+% \(15 bins\); median confidence of right answers [\d.]+/,
+    );
     expect(result.stdout).toMatch(/true\\pred/);
     expect(result.stdout).toMatch(/one-flag-foot\s+[\d.]+% of\s+1/);
   }, 120_000);
 
   it.each([
     [['train', '--epochs', 'ten'], /--epochs must be a whole number of at least 1, got 'ten'/],
-    [['train', '--limit', '100', '--batch-size', '512', '--drawn-pool', '0', '--styled-pool', '0', '--out', '/tmp/never-written'], /--batch-size 512 is larger than the 100 training images/],
+    [
+      ['train', '--limit', '100', '--batch-size', '512', '--drawn-pool', '0', '--styled-pool', '0', '--out', '/tmp/never-written'],
+      /--batch-size 512 is larger than the 100 training images/,
+    ],
     [['train', '--batch-size', '0'], /--batch-size must be a whole number of at least 1, got '0'/],
     [['train', '--learning-rate', '-1'], /--learning-rate must be a number above 0/],
     [['train', '--backend', 'gpu'], /--backend must be one of tensorflow, wasm, cpu, got 'gpu'/],

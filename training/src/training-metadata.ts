@@ -82,7 +82,9 @@ export function buildModelMetadata(run: FinishedRun): ModelMetadata {
       accuracy: evaluation.styles.accuracy,
       count: evaluation.styles.count,
       empty: evaluation.styles.empty,
-      perStyle: Object.fromEntries(Object.entries(evaluation.styles.perStyle).map(([style, s]) => [style, { accuracy: s.accuracy, count: s.count }])),
+      perStyle: Object.fromEntries(
+        Object.entries(evaluation.styles.perStyle).map(([style, s]) => [style, { accuracy: s.accuracy, count: s.count }]),
+      ),
       description: `${options.stylesSetSize} drawings per writing style of held-out validation digits, their strokes edited into the style, through the server preprocessing`,
     },
     calibration: run.calibration,

@@ -38,12 +38,18 @@ describe(TrainingService.name, () => {
 
   it('refuses a batch larger than the training set, naming the option and never a flag', async () => {
     const options = { ...DEFAULT_TRAIN_OPTIONS, out: dir, limit: 100, batchSize: 512, drawingPool: { drawn: 0, styled: 0 } };
-    await expect(sut.train(options, silent)).rejects.toMatchObject({ option: 'batchSize', problem: '512 is larger than the 100 training images' });
+    await expect(sut.train(options, silent)).rejects.toMatchObject({
+      option: 'batchSize',
+      problem: '512 is larger than the 100 training images',
+    });
   });
 
   it('adds the drawing pool to the training split only', async () => {
     const logs: string[] = [];
-    const data = await sut.prepareData({ ...DEFAULT_TRAIN_OPTIONS, limit: 200, drawingPool: { drawn: 0.1, styled: 0.1 } }, { ...silent, log: (m) => logs.push(m) });
+    const data = await sut.prepareData(
+      { ...DEFAULT_TRAIN_OPTIONS, limit: 200, drawingPool: { drawn: 0.1, styled: 0.1 } },
+      { ...silent, log: (m) => logs.push(m) },
+    );
     expect(data.mnistImages).toBe(200);
     expect([data.pool.drawn.count, data.pool.styled.count]).toEqual([20, 20]);
     expect(data.train.count).toBe(240);
@@ -87,7 +93,17 @@ describe(TrainingService.name, () => {
 
 function calibrationWith(temperature: number): ModelMetadata['calibration'] {
   const figures = { ece: 0, medianConfidenceCorrect: 1, reliability: [] };
-  return { temperature, bins: 15, validationEceBefore: 0, validationEce: 0, validationNllBefore: 0, validationNll: 0, mnistTest: figures, drawnSet: figures, stylesSet: figures };
+  return {
+    temperature,
+    bins: 15,
+    validationEceBefore: 0,
+    validationEce: 0,
+    validationNllBefore: 0,
+    validationNll: 0,
+    mnistTest: figures,
+    drawnSet: figures,
+    stylesSet: figures,
+  };
 }
 
 function minimalMetadata(): ModelMetadata {

@@ -11,13 +11,29 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { SeededRandom } from '@live-digits/digit-data/random';
-import { DEFAULT_MODEL_DIR, loadModel, readModelMetadata, REPORT_PNG, REPORT_SVG, saveModel, writeModelMetadata } from '@live-digits/shared/model/model-files';
+import {
+  DEFAULT_MODEL_DIR,
+  loadModel,
+  readModelMetadata,
+  REPORT_PNG,
+  REPORT_SVG,
+  saveModel,
+  writeModelMetadata,
+} from '@live-digits/shared/model/model-files';
 import { IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
 import { Calibration, EpochRecord, ModelMetadata } from '@live-digits/shared/model/model-metadata';
 import { BackendName, tf } from '@live-digits/shared/tf/tf';
 import { buildDrawingPool, DrawingPool, DrawingPoolShares } from './data/drawing-pool';
 import { concatImageSets, loadTrainingData, TrainingData } from './data/training-data';
-import { CALIBRATION_BINS, calibrationFigures, fitTemperature, foldTemperature, negativeLogLikelihood, predictLogits, softmaxRows } from './evaluation/calibration';
+import {
+  CALIBRATION_BINS,
+  calibrationFigures,
+  fitTemperature,
+  foldTemperature,
+  negativeLogLikelihood,
+  predictLogits,
+  softmaxRows,
+} from './evaluation/calibration';
 import { summarise } from './evaluation/classification-summary';
 import { EvaluationService } from './evaluation/evaluation.service';
 import { buildDigitNet } from './model/digit-net';
@@ -118,9 +134,13 @@ export class TrainingService {
 
     const model = options.resume ? await this.resumeFrom(options.out) : buildDigitNet(options.seed);
     const fit = await this.fit(model, data, options, backend, observer);
-    observer.log(`Best epoch ${fit.bestEpoch} (validation ${(fit.validationAccuracy * 100).toFixed(2)}%); calibrating on the validation split…`);
+    observer.log(
+      `Best epoch ${fit.bestEpoch} (validation ${(fit.validationAccuracy * 100).toFixed(2)}%); calibrating on the validation split…`,
+    );
     const temperature = await this.calibrate(model, data);
-    observer.log(`Temperature ${temperature.temperature.toFixed(3)} folded into the output layer; evaluating on the MNIST test set, drawings and writing styles…`);
+    observer.log(
+      `Temperature ${temperature.temperature.toFixed(3)} folded into the output layer; evaluating on the MNIST test set, drawings and writing styles…`,
+    );
     const evaluation = await this.evaluateFinal(model, data, options);
 
     const metadata = buildModelMetadata({
@@ -149,9 +169,14 @@ export class TrainingService {
     const data = await loadTrainingData(options);
     const mnistImages = data.train.count - data.feedbackImages;
     // Only MNIST's training rows are redrawn (not feedback, which is already drawings).
-    const mnistTrain = { pixels: data.train.pixels.subarray(0, mnistImages * IMAGE_PIXELS), labels: data.train.labels.subarray(0, mnistImages), count: mnistImages };
+    const mnistTrain = {
+      pixels: data.train.pixels.subarray(0, mnistImages * IMAGE_PIXELS),
+      labels: data.train.labels.subarray(0, mnistImages),
+      count: mnistImages,
+    };
     const poolSize = Math.round(mnistImages * (options.drawingPool.drawn + options.drawingPool.styled));
-    if (poolSize > 0) observer.log(`Drawing ${poolSize} training digits as canvas drawings on ${options.workers} thread${options.workers > 1 ? 's' : ''}…`);
+    if (poolSize > 0)
+      observer.log(`Drawing ${poolSize} training digits as canvas drawings on ${options.workers} thread${options.workers > 1 ? 's' : ''}…`);
     const pool = await buildDrawingPool(mnistTrain, options.drawingPool, options.seed, options.workers);
     return { ...data, train: concatImageSets([data.train, pool.drawn, pool.styled]), pool, mnistImages };
   }
@@ -163,7 +188,13 @@ export class TrainingService {
   }
 
   /** Data-parallel training; leaves the best epoch's weights in `model`. */
-  async fit(model: tf.LayersModel, data: PreparedData, options: TrainOptions, backend: BackendName, observer: TrainingObserver): Promise<FitResult> {
+  async fit(
+    model: tf.LayersModel,
+    data: PreparedData,
+    options: TrainOptions,
+    backend: BackendName,
+    observer: TrainingObserver,
+  ): Promise<FitResult> {
     const pool = await GradientWorkerPool.start(options.workers, {
       backend,
       sets: {
@@ -193,10 +224,22 @@ export class TrainingService {
       await pool.close();
     }
     setFlatWeights(model, best!.weights);
-    return { history, bestEpoch: best!.epoch, validationAccuracy: best!.validationAccuracy, trainingSeconds: history.reduce((sum, r) => sum + r.seconds, 0) };
+    return {
+      history,
+      bestEpoch: best!.epoch,
+      validationAccuracy: best!.validationAccuracy,
+      trainingSeconds: history.reduce((sum, r) => sum + r.seconds, 0),
+    };
   }
 
-  private async runEpoch(pool: GradientWorkerPool, data: PreparedData, options: TrainOptions, epoch: number, steps: number, observer: TrainingObserver): Promise<EpochRecord> {
+  private async runEpoch(
+    pool: GradientWorkerPool,
+    data: PreparedData,
+    options: TrainOptions,
+    epoch: number,
+    steps: number,
+    observer: TrainingObserver,
+  ): Promise<EpochRecord> {
     const totalSteps = steps * options.epochs;
     const order = new SeededRandom(options.seed * 1000 + epoch).shuffle(Int32Array.from({ length: data.train.count }, (_, i) => i));
     observer.epochStart(epoch, options.epochs, steps);
@@ -211,10 +254,27 @@ export class TrainingService {
       correct += result.correct;
       seen += result.count;
       const elapsedSeconds = (Date.now() - started) / 1000;
-      observer.step({ step: step + 1, steps, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / elapsedSeconds, elapsedSeconds });
+      observer.step({
+        step: step + 1,
+        steps,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        imagesPerSecond: seen / elapsedSeconds,
+        elapsedSeconds,
+      });
     }
     const seconds = (Date.now() - started) / 1000;
-    return { epoch, loss: lossSum / seen, accuracy: correct / seen, validationAccuracy: 0, learningRate, images: seen, seconds, imagesPerSecond: Math.round(seen / seconds), best: false };
+    return {
+      epoch,
+      loss: lossSum / seen,
+      accuracy: correct / seen,
+      validationAccuracy: 0,
+      learningRate,
+      images: seen,
+      seconds,
+      imagesPerSecond: Math.round(seen / seconds),
+      best: false,
+    };
   }
 
   /**
@@ -275,7 +335,10 @@ export class TrainingService {
       await writeFile(probe, '');
       await rm(probe);
     } catch (error) {
-      throw new OptionError<TrainOption>('out', `${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new OptionError<TrainOption>(
+        'out',
+        `${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   }
 

@@ -96,7 +96,10 @@ export function inverseAffineRow(random: SeededRandom, options: AugmentationOpti
   const { x0, x1, y0, y1 } = extent();
   // Allowed shifts keep the transformed box within [MARGIN, 28 − MARGIN] (edges, about the centre).
   const shift = (unit: number, low: number, high: number) => {
-    const [from, to] = [Math.max(-options.maxShiftPx, -CENTRE - 0.5 + MARGIN - low), Math.min(options.maxShiftPx, CENTRE + 0.5 - MARGIN - high)];
+    const [from, to] = [
+      Math.max(-options.maxShiftPx, -CENTRE - 0.5 + MARGIN - low),
+      Math.min(options.maxShiftPx, CENTRE + 0.5 - MARGIN - high),
+    ];
     return from <= to ? from + ((unit + 1) / 2) * (to - from) : (from + to) / 2;
   };
   const tx = shift(shiftX, x0, x1);

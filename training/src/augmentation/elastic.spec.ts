@@ -9,7 +9,9 @@ describe(elasticDistort.name, () => {
 
   beforeAll(() => {
     const mnist = readMnistSplit(bundledMnistDir(), 'train');
-    digits = Array.from({ length: count }, (_, i) => Float32Array.from(mnist.images.pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), (v) => v / 255));
+    digits = Array.from({ length: count }, (_, i) =>
+      Float32Array.from(mnist.images.pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), (v) => v / 255),
+    );
   });
 
   const strongest = { ...DEFAULT_ELASTIC, alphaRange: [DEFAULT_ELASTIC.alphaRange[1], DEFAULT_ELASTIC.alphaRange[1]] as [number, number] };

@@ -52,14 +52,16 @@ function blur(field: Float32Array, kernel: Float32Array): Float32Array {
     const row = y * IMAGE_SIDE;
     for (let x = 0; x < IMAGE_SIDE; x++) {
       let sum = 0;
-      for (let xx = Math.max(0, x - radius), end = Math.min(IMAGE_SIDE - 1, x + radius); xx <= end; xx++) sum += field[row + xx] * kernel[xx - x + radius];
+      for (let xx = Math.max(0, x - radius), end = Math.min(IMAGE_SIDE - 1, x + radius); xx <= end; xx++)
+        sum += field[row + xx] * kernel[xx - x + radius];
       rows[row + x] = sum;
     }
   }
   for (let y = 0; y < IMAGE_SIDE; y++) {
     for (let x = 0; x < IMAGE_SIDE; x++) {
       let sum = 0;
-      for (let yy = Math.max(0, y - radius), end = Math.min(IMAGE_SIDE - 1, y + radius); yy <= end; yy++) sum += rows[yy * IMAGE_SIDE + x] * kernel[yy - y + radius];
+      for (let yy = Math.max(0, y - radius), end = Math.min(IMAGE_SIDE - 1, y + radius); yy <= end; yy++)
+        sum += rows[yy * IMAGE_SIDE + x] * kernel[yy - y + radius];
       out[y * IMAGE_SIDE + x] = sum;
     }
   }

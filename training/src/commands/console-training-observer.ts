@@ -39,7 +39,9 @@ export class ConsoleTrainingObserver implements TrainingObserver {
     if (progress.step >= this.nextLineAt || progress.step === progress.steps) {
       const remainingSeconds = (progress.elapsedSeconds * (progress.steps - progress.step)) / progress.step;
       const done = String(Math.round((progress.step / progress.steps) * 100)).padStart(3);
-      console.log(`${this.epochLabel} ${done}% | loss ${values.loss} | acc ${values.accuracy} | ${values.speed} img/s | ETA ${Math.round(remainingSeconds)}s`);
+      console.log(
+        `${this.epochLabel} ${done}% | loss ${values.loss} | acc ${values.accuracy} | ${values.speed} img/s | ETA ${Math.round(remainingSeconds)}s`,
+      );
       this.nextLineAt = progress.step + Math.ceil(progress.steps / 10);
     }
   }

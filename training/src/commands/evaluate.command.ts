@@ -1,7 +1,13 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { WRITING_STYLES } from '@live-digits/digit-data/drawn-digits/writing-styles';
 import { BackendName } from '@live-digits/shared/tf/tf';
-import { DrawingsEvaluation, EvaluationReport, EvaluationRequest, EvaluationService, SetEvaluation } from '../evaluation/evaluation.service';
+import {
+  DrawingsEvaluation,
+  EvaluationReport,
+  EvaluationRequest,
+  EvaluationService,
+  SetEvaluation,
+} from '../evaluation/evaluation.service';
 import { DEFAULT_TRAIN_OPTIONS } from '../training.service';
 import { backendFromEnvironment, backendName, existingFolder, flagErrorFrom, nonNegativeInteger, positiveInteger } from './flag-parsers';
 
@@ -36,7 +42,8 @@ const percent = (value: number | null) => (value === null ? '    -  ' : `${(valu
 export function formatEvaluation(title: string, result: SetEvaluation & Partial<Pick<DrawingsEvaluation, 'empty'>>): string {
   const header = `true\\pred ${[...Array(10).keys()].map((d) => String(d).padStart(5)).join('')}   accuracy`;
   const rows = result.confusionMatrix.map(
-    (row, digit) => `${String(digit).padStart(9)} ${row.map((n) => String(n).padStart(5)).join('')}  ${percent(result.perClassAccuracy[digit])}`,
+    (row, digit) =>
+      `${String(digit).padStart(9)} ${row.map((n) => String(n).padStart(5)).join('')}  ${percent(result.perClassAccuracy[digit])}`,
   );
   const empty = result.empty ? `, ${result.empty} empty` : '';
   return [
@@ -50,14 +57,16 @@ export function formatEvaluation(title: string, result: SetEvaluation & Partial<
 /** The per-style table of the writing-styles set. */
 export function formatStyles(report: NonNullable<EvaluationReport['styles']>): string {
   const lines = Object.entries(report.perStyle).map(
-    ([style, s]) => `  ${style.padEnd(20)} ${percent(s.accuracy)} of ${String(s.count).padStart(5)}   ECE ${percent(s.ece).trim()}   median confidence ${s.medianConfidenceCorrect.toFixed(4)}`,
+    ([style, s]) =>
+      `  ${style.padEnd(20)} ${percent(s.accuracy)} of ${String(s.count).padStart(5)}   ECE ${percent(s.ece).trim()}   median confidence ${s.medianConfidenceCorrect.toFixed(4)}`,
   );
   return ['Writing styles, per style:', ...lines].join('\n');
 }
 
 @Command({
   name: 'evaluate',
-  description: "Measure a model on MNIST's test set, generated drawings, the writing-styles set and/or a folder of labelled drawings (MNIST test when no set is named)",
+  description:
+    "Measure a model on MNIST's test set, generated drawings, the writing-styles set and/or a folder of labelled drawings (MNIST test when no set is named)",
 })
 export class EvaluateCommand extends CommandRunner {
   constructor(private readonly evaluation: EvaluationService) {
@@ -87,7 +96,10 @@ export class EvaluateCommand extends CommandRunner {
     const model = `(${report.modelDir})`;
     if (report.mnistTest) console.log(formatEvaluation(`MNIST test set ${model}`, report.mnistTest));
     if (report.generated) console.log(formatEvaluation(`Generated drawings, seed ${request.seed} ${model}`, report.generated));
-    if (report.styles) console.log(`${formatEvaluation(`Writing styles, ${request.stylesPerStyle} per style, seed ${request.seed} ${model}`, report.styles)}\n${formatStyles(report.styles)}`);
+    if (report.styles)
+      console.log(
+        `${formatEvaluation(`Writing styles, ${request.stylesPerStyle} per style, seed ${request.seed} ${model}`, report.styles)}\n${formatStyles(report.styles)}`,
+      );
     if (report.drawings) console.log(formatEvaluation(`Drawings in ${flags.drawingsDir} ${model}`, report.drawings));
   }
 
@@ -106,22 +118,35 @@ export class EvaluateCommand extends CommandRunner {
     return true;
   }
 
-  @Option({ flags: '--drawings <dir>', name: 'drawingsDir', description: 'a folder of labelled drawings: PNGs plus labels.csv (file,label)' })
+  @Option({
+    flags: '--drawings <dir>',
+    name: 'drawingsDir',
+    description: 'a folder of labelled drawings: PNGs plus labels.csv (file,label)',
+  })
   parseDrawings(value: string): string {
     return existingFolder('--drawings', value);
   }
 
-  @Option({ flags: '--generated <n>', description: 'N generated round-pen drawings of held-out MNIST digits (the drawn-digit set `train` measures with N = 1000)' })
+  @Option({
+    flags: '--generated <n>',
+    description: 'N generated round-pen drawings of held-out MNIST digits (the drawn-digit set `train` measures with N = 1000)',
+  })
   parseGenerated(value: string): number {
     return positiveInteger('--generated', value);
   }
 
-  @Option({ flags: '--styles <n>', description: `the writing-styles set: N drawings of held-out digits per style (${WRITING_STYLES.length} styles)` })
+  @Option({
+    flags: '--styles <n>',
+    description: `the writing-styles set: N drawings of held-out digits per style (${WRITING_STYLES.length} styles)`,
+  })
   parseStyles(value: string): number {
     return positiveInteger('--styles', value);
   }
 
-  @Option({ flags: '--seed <n>', description: `seed of --generated and --styles, and of the validation split they come from (default ${DEFAULT_TRAIN_OPTIONS.seed})` })
+  @Option({
+    flags: '--seed <n>',
+    description: `seed of --generated and --styles, and of the validation split they come from (default ${DEFAULT_TRAIN_OPTIONS.seed})`,
+  })
   parseSeed(value: string): number {
     return nonNegativeInteger('--seed', value);
   }

@@ -21,7 +21,8 @@ export function positiveNumber(flag: string, raw: string): number {
 
 export function nonNegativeNumber(flag: string, raw: string): number {
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new FlagError(`${flag} must be a number of at least 0, got '${raw}'`);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0)
+    throw new FlagError(`${flag} must be a number of at least 0, got '${raw}'`);
   return value;
 }
 

@@ -27,7 +27,12 @@ describe(TrainCommand.name, () => {
   it('hands the service the defaults, overridden by the flags given', async () => {
     await sut.run([], { epochs: 3, dataDir: '/data', drawnPool: 0 });
     const options = train.mock.calls[0][0] as TrainOptions;
-    expect(options).toMatchObject({ ...DEFAULT_TRAIN_OPTIONS, epochs: 3, dataDir: '/data', drawingPool: { drawn: 0, styled: DEFAULT_TRAIN_OPTIONS.drawingPool.styled } });
+    expect(options).toMatchObject({
+      ...DEFAULT_TRAIN_OPTIONS,
+      epochs: 3,
+      dataDir: '/data',
+      drawingPool: { drawn: 0, styled: DEFAULT_TRAIN_OPTIONS.drawingPool.styled },
+    });
   });
 
   it('reports an option error with the flag the user typed', async () => {
@@ -41,7 +46,9 @@ describe(TrainCommand.name, () => {
   });
 
   it('has a flag for every option', () => {
-    expect(Object.keys(TRAIN_FLAGS).sort()).toEqual(Object.keys({ ...DEFAULT_TRAIN_OPTIONS, dataDir: 0, limit: 0, feedbackDir: 0, backend: 0 }).sort());
+    expect(Object.keys(TRAIN_FLAGS).sort()).toEqual(
+      Object.keys({ ...DEFAULT_TRAIN_OPTIONS, dataDir: 0, limit: 0, feedbackDir: 0, backend: 0 }).sort(),
+    );
   });
 
   it.each([

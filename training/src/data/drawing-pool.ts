@@ -53,7 +53,8 @@ export interface DrawingPoolWorkerSetup {
 }
 
 export type DrawingPoolRequest = DrawingChunk;
-export type DrawingPoolResponse = { type: 'ready' } | { type: 'images'; pixels: Uint8Array; labels: Uint8Array } | { type: 'error'; message: string };
+export type DrawingPoolResponse =
+  { type: 'ready' } | { type: 'images'; pixels: Uint8Array; labels: Uint8Array } | { type: 'error'; message: string };
 
 /** How many pool images to make per MNIST training image, for each kind. */
 export interface DrawingPoolShares {
@@ -78,7 +79,12 @@ export function poolChunks(kind: DrawingKind, count: number, seed: number): Draw
   const kindSalt = kind === 'drawn' ? 0x0d4a : 0x57e1;
   for (let start = 0, index = 0; start < count; start += POOL_CHUNK, index++) {
     const styles = kind === 'styled' ? (index % 3 < EDIT_ONLY_CHUNKS_OF_THREE ? DIGIT_STYLE_EDITS : WRITING_STYLES) : undefined;
-    chunks.push({ kind, count: Math.min(POOL_CHUNK, count - start), seed: (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(kindSalt + index, 0x85ebca6b)) >>> 0, styles });
+    chunks.push({
+      kind,
+      count: Math.min(POOL_CHUNK, count - start),
+      seed: (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(kindSalt + index, 0x85ebca6b)) >>> 0,
+      styles,
+    });
   }
   return chunks;
 }
@@ -105,7 +111,8 @@ async function renderChunks(source: ImageSet, chunks: DrawingChunk[], threads: n
       };
       worker.on('message', (response: DrawingPoolResponse) => {
         if (response.type === 'error') return finish(new Error(`Drawing pool worker failed: ${response.message}`));
-        if (response.type === 'images') results[current] = { pixels: response.pixels, labels: response.labels, count: response.labels.length };
+        if (response.type === 'images')
+          results[current] = { pixels: response.pixels, labels: response.labels, count: response.labels.length };
         ask();
       });
       worker.on('error', finish);

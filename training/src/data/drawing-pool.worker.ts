@@ -13,10 +13,21 @@ const source = {
 const port = parentPort!;
 
 port.on('message', (chunk: DrawingPoolRequest) => {
-  const digits = chunk.kind === 'drawn' ? generateDrawnDigits(source, chunk.count, chunk.seed) : generateStyledDigits(source, chunk.count, chunk.seed, chunk.styles);
+  const digits =
+    chunk.kind === 'drawn'
+      ? generateDrawnDigits(source, chunk.count, chunk.seed)
+      : generateStyledDigits(source, chunk.count, chunk.seed, chunk.styles);
   drawingsToImageSet(digits).then(
-    ({ pixels, labels }) => port.postMessage({ type: 'images', pixels, labels } satisfies DrawingPoolResponse, [pixels.buffer as ArrayBuffer, labels.buffer as ArrayBuffer]),
-    (error: unknown) => port.postMessage({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies DrawingPoolResponse),
+    ({ pixels, labels }) =>
+      port.postMessage({ type: 'images', pixels, labels } satisfies DrawingPoolResponse, [
+        pixels.buffer as ArrayBuffer,
+        labels.buffer as ArrayBuffer,
+      ]),
+    (error: unknown) =>
+      port.postMessage({
+        type: 'error',
+        message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies DrawingPoolResponse),
   );
 });
 port.postMessage({ type: 'ready' } satisfies DrawingPoolResponse);

@@ -75,9 +75,14 @@ export class EvaluationService {
       if (request.drawingsDir) report.drawings = await this.evaluateDrawingsFolder(model, request.drawingsDir);
       if (request.generated || request.stylesPerStyle) {
         // The held-out validation split, exactly as `train` draws its evaluation sets from it.
-        const { validation } = await loadTrainingData({ dataDir: request.dataDir, validationSize: request.validationSize, seed: request.seed });
+        const { validation } = await loadTrainingData({
+          dataDir: request.dataDir,
+          validationSize: request.validationSize,
+          seed: request.seed,
+        });
         if (request.generated) report.generated = await this.evaluateGeneratedDrawings(model, validation, request.generated, request.seed);
-        if (request.stylesPerStyle) report.styles = await this.evaluateWritingStyles(model, validation, request.stylesPerStyle, request.seed, request.styles);
+        if (request.stylesPerStyle)
+          report.styles = await this.evaluateWritingStyles(model, validation, request.stylesPerStyle, request.seed, request.styles);
       }
       return report;
     } finally {
@@ -111,7 +116,11 @@ export class EvaluationService {
   async evaluateDrawings(model: tf.LayersModel, drawings: Array<{ bytes: Uint8Array; label: number }>): Promise<DrawingsEvaluation> {
     const processed = [];
     for (const drawing of drawings) processed.push(await preprocessImage(drawing.bytes));
-    return this.scorePreprocessed(model, processed, drawings.map((d) => d.label));
+    return this.scorePreprocessed(
+      model,
+      processed,
+      drawings.map((d) => d.label),
+    );
   }
 
   async evaluateDrawingsFolder(model: tf.LayersModel, dir: string): Promise<DrawingsEvaluation> {
@@ -125,7 +134,13 @@ export class EvaluationService {
   }
 
   /** `perStyle` drawings of held-out digits in each writing style, scored per style and overall. */
-  async evaluateWritingStyles(model: tf.LayersModel, source: ImageSet, perStyle: number, seed: number, styles: readonly WritingStyle[] = WRITING_STYLES): Promise<StylesEvaluation> {
+  async evaluateWritingStyles(
+    model: tf.LayersModel,
+    source: ImageSet,
+    perStyle: number,
+    seed: number,
+    styles: readonly WritingStyle[] = WRITING_STYLES,
+  ): Promise<StylesEvaluation> {
     const mnistLike = { images: { pixels: source.pixels, count: source.count }, labels: source.labels };
     const digits = styles.flatMap((style) => generateStyledDigits(mnistLike, perStyle, seed, [style]));
     const processed = await renderDrawings(digits);
@@ -138,16 +153,31 @@ export class EvaluationService {
       const rowProbabilities = new Float32Array(rows.length * CLASS_COUNT);
       rows.forEach((row, i) => rowProbabilities.set(probabilities.subarray(row * CLASS_COUNT, (row + 1) * CLASS_COUNT), i * CLASS_COUNT));
       const rowEmpty = rows.map((row) => empty[row]);
-      byStyle[style] = { ...this.score(rows.map((row) => labels[row]), rowProbabilities, rowEmpty), empty: rowEmpty.filter(Boolean).length };
+      byStyle[style] = {
+        ...this.score(
+          rows.map((row) => labels[row]),
+          rowProbabilities,
+          rowEmpty,
+        ),
+        empty: rowEmpty.filter(Boolean).length,
+      };
     }
     return { ...this.score(labels, probabilities, empty), empty: empty.filter(Boolean).length, perStyle: byStyle };
   }
 
   private async evaluateDrawnDigits(model: tf.LayersModel, digits: DrawnDigit[]): Promise<DrawingsEvaluation> {
-    return this.scorePreprocessed(model, await renderDrawings(digits), digits.map((d) => d.label));
+    return this.scorePreprocessed(
+      model,
+      await renderDrawings(digits),
+      digits.map((d) => d.label),
+    );
   }
 
-  private async scorePreprocessed(model: tf.LayersModel, processed: Array<{ pixels: Float32Array; empty: boolean }>, labels: number[]): Promise<DrawingsEvaluation> {
+  private async scorePreprocessed(
+    model: tf.LayersModel,
+    processed: Array<{ pixels: Float32Array; empty: boolean }>,
+    labels: number[],
+  ): Promise<DrawingsEvaluation> {
     const probabilities = await this.predictProbabilities(model, stackPixels(processed));
     const empty = processed.map((p) => p.empty);
     return { ...this.score(labels, probabilities, empty), empty: empty.filter(Boolean).length };

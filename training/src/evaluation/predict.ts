@@ -22,7 +22,9 @@ export async function predictInChunks(model: tf.LayersModel, images: ImageBatchS
   const outputs = new Float32Array(images.count * width);
   for (let from = 0; from < images.count; from += PREDICT_CHUNK) {
     const to = Math.min(images.count, from + PREDICT_CHUNK);
-    const chunk = tf.tidy(() => model.predict(tf.tensor4d(floatsOf(images.pixels, from, to), [to - from, IMAGE_SIDE, IMAGE_SIDE, 1])) as tf.Tensor);
+    const chunk = tf.tidy(
+      () => model.predict(tf.tensor4d(floatsOf(images.pixels, from, to), [to - from, IMAGE_SIDE, IMAGE_SIDE, 1])) as tf.Tensor,
+    );
     outputs.set(await chunk.data(), from * width);
     chunk.dispose();
   }

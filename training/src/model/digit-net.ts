@@ -26,7 +26,13 @@ export function buildDigitNet(seed: number): tf.LayersModel {
   // A 1×1 depthwise conv with fixed weights is a plain layer every tfjs loader knows, unlike a
   // Lambda: it applies (x − mean) / std inside the model so callers feed raw [0, 1] pixels.
   const normalisation = [tf.tensor4d([1 / MNIST_STD], [1, 1, 1, 1]), tf.tensor1d([-MNIST_MEAN / MNIST_STD])];
-  const normalise = tf.layers.depthwiseConv2d({ kernelSize: 1, depthMultiplier: 1, trainable: false, weights: normalisation, name: 'normalise' });
+  const normalise = tf.layers.depthwiseConv2d({
+    kernelSize: 1,
+    depthMultiplier: 1,
+    trainable: false,
+    weights: normalisation,
+    name: 'normalise',
+  });
   let x = normalise.apply(input) as tf.SymbolicTensor;
   x = conv(32, 'same').apply(x) as tf.SymbolicTensor;
   x = conv(32, 'valid').apply(x) as tf.SymbolicTensor;
@@ -39,7 +45,12 @@ export function buildDigitNet(seed: number): tf.LayersModel {
   x = tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init() }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: 0.4 }).apply(x) as tf.SymbolicTensor;
   const output = tf.layers
-    .dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed++ }), name: 'probabilities' })
+    .dense({
+      units: 10,
+      activation: 'softmax',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed++ }),
+      name: 'probabilities',
+    })
     .apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output, name: 'digit-net' });
   // The layer copied them into its own variables when it was built.

@@ -31,17 +31,32 @@ function curves(metadata: ModelMetadata, left: number, top: number, width: numbe
   return [
     `<rect x="${left}" y="${top}" width="${width}" height="${height}" fill="none" stroke="#ccc"/>`,
     ...ticks.map(
-      (a) => `<line x1="${left}" x2="${left + width}" y1="${yAccuracy(a)}" y2="${yAccuracy(a)}" stroke="#eee"/>` +
+      (a) =>
+        `<line x1="${left}" x2="${left + width}" y1="${yAccuracy(a)}" y2="${yAccuracy(a)}" stroke="#eee"/>` +
         `<text x="${left + width + 6}" y="${yAccuracy(a) + 4}" font-size="11" fill="#555">${(a * 100).toFixed(2)}%</text>`,
     ),
-    ...history.map((h) => `<text x="${x(h.epoch)}" y="${top + height + 16}" font-size="11" text-anchor="middle" fill="#555">${h.epoch}</text>`),
+    ...history.map(
+      (h) => `<text x="${x(h.epoch)}" y="${top + height + 16}" font-size="11" text-anchor="middle" fill="#555">${h.epoch}</text>`,
+    ),
     `<text x="${left + width / 2}" y="${top + height + 34}" font-size="12" text-anchor="middle">epoch</text>`,
     `<text x="${left - 8}" y="${yLoss(maxLoss / 1.05) + 4}" font-size="11" text-anchor="end" fill="#c0392b">${(maxLoss / 1.05).toFixed(3)}</text>`,
     `<text x="${left - 8}" y="${yLoss(minLoss / 0.95) + 4}" font-size="11" text-anchor="end" fill="#c0392b">${(minLoss / 0.95).toFixed(3)}</text>`,
-    polyline(history.map((h) => [x(h.epoch), yLoss(h.loss)]), '#c0392b'),
-    polyline(history.map((h) => [x(h.epoch), yAccuracy(h.accuracy)]), '#2471a3', true),
-    polyline(history.map((h) => [x(h.epoch), yAccuracy(h.validationAccuracy)]), '#2471a3'),
-    ...history.filter((h) => h.epoch === metadata.bestEpoch).map((h) => `<circle cx="${x(h.epoch)}" cy="${yAccuracy(h.validationAccuracy)}" r="4" fill="#2471a3"/>`),
+    polyline(
+      history.map((h) => [x(h.epoch), yLoss(h.loss)]),
+      '#c0392b',
+    ),
+    polyline(
+      history.map((h) => [x(h.epoch), yAccuracy(h.accuracy)]),
+      '#2471a3',
+      true,
+    ),
+    polyline(
+      history.map((h) => [x(h.epoch), yAccuracy(h.validationAccuracy)]),
+      '#2471a3',
+    ),
+    ...history
+      .filter((h) => h.epoch === metadata.bestEpoch)
+      .map((h) => `<circle cx="${x(h.epoch)}" cy="${yAccuracy(h.validationAccuracy)}" r="4" fill="#2471a3"/>`),
     `<text x="${left}" y="${top + height + 56}" font-size="12"><tspan fill="#c0392b">— training loss</tspan>  <tspan fill="#2471a3">- - training accuracy (augmented)  — validation accuracy  ● best epoch ${metadata.bestEpoch}</tspan></text>`,
   ].join('\n');
 }
@@ -54,12 +69,17 @@ function confusion(matrix: number[][], left: number, top: number, cell: number):
       const shade = i === j ? '#ffffff' : `rgba(192, 57, 43, ${(count / maxError).toFixed(3)})`;
       const x = left + j * cell;
       const y = top + i * cell;
-      return `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${shade}" stroke="#ddd"/>` +
-        (count ? `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" font-size="${i === j ? 10 : 11}" text-anchor="middle" fill="${i === j ? '#888' : '#000'}">${count}</text>` : '');
+      return (
+        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${shade}" stroke="#ddd"/>` +
+        (count
+          ? `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" font-size="${i === j ? 10 : 11}" text-anchor="middle" fill="${i === j ? '#888' : '#000'}">${count}</text>`
+          : '')
+      );
     }),
   );
   const labels = matrix.map(
-    (_, d) => `<text x="${left + d * cell + cell / 2}" y="${top - 6}" font-size="12" text-anchor="middle">${d}</text>` +
+    (_, d) =>
+      `<text x="${left + d * cell + cell / 2}" y="${top - 6}" font-size="12" text-anchor="middle">${d}</text>` +
       `<text x="${left - 8}" y="${top + d * cell + cell / 2 + 4}" font-size="12" text-anchor="end">${d}</text>`,
   );
   return [
@@ -75,7 +95,12 @@ function confusion(matrix: number[][], left: number, top: number, cell: number):
  * area growing with the bin's size) against the bin's mean confidence. On the diagonal, "p sure"
  * means right a share p of the time; below it, over-confident.
  */
-function reliability(sets: Array<{ name: string; colour: string; figures: CalibrationFigures }>, left: number, top: number, size: number): string {
+function reliability(
+  sets: Array<{ name: string; colour: string; figures: CalibrationFigures }>,
+  left: number,
+  top: number,
+  size: number,
+): string {
   const x = (v: number) => left + v * size;
   const y = (v: number) => top + size - v * size;
   const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1];
@@ -93,9 +118,16 @@ function reliability(sets: Array<{ name: string; colour: string; figures: Calibr
   sets.forEach(({ name, colour, figures }, i) => {
     const total = figures.reliability.reduce((sum, bin) => sum + bin.count, 0) || 1;
     const filled = figures.reliability.filter((bin) => bin.count > 0);
-    parts.push(polyline(filled.map((bin) => [x(bin.confidence), y(bin.accuracy)]), colour));
+    parts.push(
+      polyline(
+        filled.map((bin) => [x(bin.confidence), y(bin.accuracy)]),
+        colour,
+      ),
+    );
     for (const bin of filled) {
-      parts.push(`<circle cx="${x(bin.confidence).toFixed(1)}" cy="${y(bin.accuracy).toFixed(1)}" r="${(2 + 6 * Math.sqrt(bin.count / total)).toFixed(1)}" fill="${colour}" fill-opacity="0.6"/>`);
+      parts.push(
+        `<circle cx="${x(bin.confidence).toFixed(1)}" cy="${y(bin.accuracy).toFixed(1)}" r="${(2 + 6 * Math.sqrt(bin.count / total)).toFixed(1)}" fill="${colour}" fill-opacity="0.6"/>`,
+      );
     }
     parts.push(
       `<text x="${left + 8}" y="${top + 18 + i * 16}" font-size="12" fill="${colour}">${escape(name)}: ECE ${(figures.ece * 100).toFixed(2)}%, median right ${figures.medianConfidenceCorrect.toFixed(3)}</text>`,

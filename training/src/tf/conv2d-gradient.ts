@@ -54,13 +54,28 @@ function assertNHWC(attrs: BackpropAttrs): void {
 }
 
 /** dL/dfilter for y = conv2d(x, filter) given dL/dy. */
-function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): TensorInfo {
+function conv2dBackpropFilter({
+  inputs,
+  backend,
+  attrs,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs: tf.NamedAttrMap;
+}): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const a = attrs as unknown as BackpropAttrs;
   assertNHWC(a);
   const wasm = backend as Backend;
   const filterShape = a.filterShape!;
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, a.strides, 1, a.pad, a.dimRoundingMode);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
   const { top, left } = info.padInfo;
   const [kh, kw] = [info.filterHeight, info.filterWidth];
   // Pad the far side just enough for a kh × kw output; extra zero rows only stand for
@@ -70,7 +85,12 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
 
   const xAsBatchOfChannels = run('Transpose', wasm, { x }, { perm: [3, 1, 2, 0] });
   const dyAsFilter = run('Transpose', wasm, { x: dy }, { perm: [1, 2, 0, 3] });
-  const padding: ExplicitPadding = [[0, 0], [top, bottom], [left, right], [0, 0]];
+  const padding: ExplicitPadding = [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
   let gradient = conv2d(wasm, xAsBatchOfChannels, dyAsFilter, padding, [info.strideHeight, info.strideWidth]);
   release(wasm, xAsBatchOfChannels, dyAsFilter);
   if (gradient.shape[1] !== kh || gradient.shape[2] !== kw) {
@@ -91,7 +111,14 @@ function conv2dBackpropInputStride1(
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
     const a = args.attrs as unknown as BackpropAttrs;
     const inputShape = a.inputShape!;
-    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape as [number, number, number, number],
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+    );
     if (a.dataFormat !== 'NHWC' || info.strideHeight !== 1 || info.strideWidth !== 1) {
       return original(args) as TensorInfo;
     }
@@ -100,7 +127,12 @@ function conv2dBackpropInputStride1(
     const [kh, kw] = [info.filterHeight, info.filterWidth];
     const flipped = run('Reverse', wasm, { x: filter }, { dims: [0, 1] });
     const rotated = run('Transpose', wasm, { x: flipped }, { perm: [0, 1, 3, 2] });
-    const padding: ExplicitPadding = [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]];
+    const padding: ExplicitPadding = [
+      [0, 0],
+      [kh - 1 - top, kh - 1 - bottom],
+      [kw - 1 - left, kw - 1 - right],
+      [0, 0],
+    ];
     const result = conv2d(wasm, dy, rotated, padding, [1, 1]);
     release(wasm, flipped, rotated);
     return result;

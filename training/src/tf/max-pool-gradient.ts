@@ -22,10 +22,21 @@ function routeToWindowMaximum(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
     const a = args.attrs as unknown as PoolAttrs;
-    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+    const info = tf.backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      a.filterSize,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+    );
     const { top, left } = info.padInfo;
     const nonOverlapping =
-      info.filterHeight === info.strideHeight && info.filterWidth === info.strideWidth && top === 0 && left === 0 && input.dtype === 'float32';
+      info.filterHeight === info.strideHeight &&
+      info.filterWidth === info.strideWidth &&
+      top === 0 &&
+      left === 0 &&
+      input.dtype === 'float32';
     if (!nonOverlapping) return original(args);
 
     const backend = args.backend as WasmBackend;

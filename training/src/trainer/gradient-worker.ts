@@ -95,7 +95,14 @@ async function main(): Promise<void> {
   const worker = new GradientWorker(setup);
   const port = parentPort!;
   const reply = (response: WorkerResponse) => {
-    const transfer = 'gradients' in response ? [response.gradients.buffer] : 'predictions' in response ? [response.predictions.buffer] : 'weights' in response ? [response.weights.buffer] : [];
+    const transfer =
+      'gradients' in response
+        ? [response.gradients.buffer]
+        : 'predictions' in response
+          ? [response.predictions.buffer]
+          : 'weights' in response
+            ? [response.weights.buffer]
+            : [];
     port.postMessage(response, transfer as ArrayBuffer[]);
   };
   port.on('message', (request: WorkerRequest) => {
@@ -111,7 +118,9 @@ async function main(): Promise<void> {
           return worker.weights();
       }
     };
-    handle().then(reply, (error: unknown) => reply({ type: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) }));
+    handle().then(reply, (error: unknown) =>
+      reply({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
   });
   reply({ type: 'ready', backend });
 }

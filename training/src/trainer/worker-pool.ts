@@ -65,7 +65,9 @@ export class GradientWorkerPool {
     const shards = this.workers.map((_, i) => indices.slice(i * shardSize, (i + 1) * shardSize)).filter((s) => s.length > 0);
     const results = (await Promise.all(
       shards.map((shard, i) =>
-        this.workers[i].request({ type: 'gradients', indices: shard, augmentationSeed: augmentationSeed * this.workers.length + i }, [shard.buffer as ArrayBuffer]),
+        this.workers[i].request({ type: 'gradients', indices: shard, augmentationSeed: augmentationSeed * this.workers.length + i }, [
+          shard.buffer as ArrayBuffer,
+        ]),
       ),
     )) as Array<Extract<WorkerResponse, { type: 'gradients' }>>;
 
@@ -89,7 +91,9 @@ export class GradientWorkerPool {
   async predict(set: ImageSetName, count: number): Promise<Uint8Array> {
     const share = Math.ceil(count / this.workers.length);
     const parts = (await Promise.all(
-      this.workers.map((w, i) => w.request({ type: 'predict', set, start: Math.min(count, i * share), end: Math.min(count, (i + 1) * share) })),
+      this.workers.map((w, i) =>
+        w.request({ type: 'predict', set, start: Math.min(count, i * share), end: Math.min(count, (i + 1) * share) }),
+      ),
     )) as Array<Extract<WorkerResponse, { type: 'predictions' }>>;
     const all = new Uint8Array(count);
     parts.forEach((part, i) => all.set(part.predictions, Math.min(count, i * share)));

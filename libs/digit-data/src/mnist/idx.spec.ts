@@ -34,7 +34,9 @@ describe('idx parser', () => {
   });
 
   it('names a wrong magic number', () => {
-    expect(() => parseIdxImages(labelsFile([1]), 'x.idx')).toThrow(new IdxFormatError('x.idx', 'has magic number 2049, expected 2051 for an images file'));
+    expect(() => parseIdxImages(labelsFile([1]), 'x.idx')).toThrow(
+      new IdxFormatError('x.idx', 'has magic number 2049, expected 2051 for an images file'),
+    );
     expect(() => parseIdxLabels(imagesFile(1), 'y.idx')).toThrow(/has magic number 2051, expected 2049 for a labels file/);
   });
 

@@ -131,7 +131,13 @@ export class ModelFileError extends Error {
  * `expectedSha256`, refuses weights whose checksum differs (bit flips, a zeroed file).
  */
 export async function loadModel(dir: string, expectedSha256?: string): Promise<tf.LayersModel> {
-  let json: { modelTopology?: object; weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>; format?: string; generatedBy?: string; convertedBy?: string | null };
+  let json: {
+    modelTopology?: object;
+    weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+    format?: string;
+    generatedBy?: string;
+    convertedBy?: string | null;
+  };
   try {
     json = JSON.parse(await readFile(path.join(dir, MODEL_JSON), 'utf8'));
   } catch (error) {

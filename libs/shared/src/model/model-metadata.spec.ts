@@ -2,7 +2,11 @@ import { ModelMetadata, ModelMetadataError, parseModelMetadata } from './model-m
 
 /** Valid metadata of a calibrated model with its writing-styles figures and drawing pool. */
 function calibratedMetadata(): ModelMetadata {
-  const figures = { ece: 0.004, medianConfidenceCorrect: 0.999, reliability: [{ lower: 0.9, upper: 1, count: 10, confidence: 0.99, accuracy: 1 }] };
+  const figures = {
+    ece: 0.004,
+    medianConfidenceCorrect: 0.999,
+    reliability: [{ lower: 0.9, upper: 1, count: 10, confidence: 0.99, accuracy: 1 }],
+  };
   return {
     modelId: 'digit-net-20261202-000000',
     created: '2026-12-02T00:00:00.000Z',
@@ -44,7 +48,13 @@ function calibratedMetadata(): ModelMetadata {
       drawnSet: figures,
       stylesSet: figures,
     },
-    stylesSet: { accuracy: 0.95, count: 32, empty: 0, perStyle: { 'one-flag': { accuracy: 0.9, count: 16 }, small: { accuracy: 1, count: 16 } }, description: 'styles' },
+    stylesSet: {
+      accuracy: 0.95,
+      count: 32,
+      empty: 0,
+      perStyle: { 'one-flag': { accuracy: 0.9, count: 16 }, small: { accuracy: 1, count: 16 } },
+      description: 'styles',
+    },
     drawingPool: { drawn: 5, styled: 10, seconds: 3, description: 'pool' },
   };
 }
@@ -62,11 +72,27 @@ describe(parseModelMetadata.name, () => {
   });
 
   it.each([
-    ['a temperature of 0', (m: ModelMetadata) => (m.calibration!.temperature = 0), /'calibration' must be an object with a positive temperature/],
+    [
+      'a temperature of 0',
+      (m: ModelMetadata) => (m.calibration!.temperature = 0),
+      /'calibration' must be an object with a positive temperature/,
+    ],
     ['an ECE above 1', (m: ModelMetadata) => (m.calibration!.drawnSet.ece = 3), /'calibration'/],
-    ['a reliability bin without a count', (m: ModelMetadata) => delete (m.calibration!.mnistTest.reliability[0] as Partial<{ count: number }>).count, /'calibration'/],
-    ['a style accuracy above 1', (m: ModelMetadata) => (m.stylesSet!.perStyle.small.accuracy = 2), /'stylesSet' must be an object with accuracy, count and per-style accuracies/],
-    ['a drawing pool without seconds', (m: ModelMetadata) => delete (m.drawingPool as Partial<{ seconds: number }>).seconds, /'drawingPool'/],
+    [
+      'a reliability bin without a count',
+      (m: ModelMetadata) => delete (m.calibration!.mnistTest.reliability[0] as Partial<{ count: number }>).count,
+      /'calibration'/,
+    ],
+    [
+      'a style accuracy above 1',
+      (m: ModelMetadata) => (m.stylesSet!.perStyle.small.accuracy = 2),
+      /'stylesSet' must be an object with accuracy, count and per-style accuracies/,
+    ],
+    [
+      'a drawing pool without seconds',
+      (m: ModelMetadata) => delete (m.drawingPool as Partial<{ seconds: number }>).seconds,
+      /'drawingPool'/,
+    ],
   ])('names the field for %s', (_case, spoil, message) => {
     const metadata = calibratedMetadata();
     spoil(metadata);

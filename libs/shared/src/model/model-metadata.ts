@@ -139,7 +139,11 @@ const FIELDS: Array<[field: string, check: Check, expected: string, optional?: '
   ['modelId', isString, 'a non-empty string'],
   ['created', isTimestamp, 'an ISO date'],
   ['gitCommit', (v) => v === null || isString(v), 'a string or null'],
-  ['contract', (v) => isObject(v) && isString((v as Record<string, unknown>).input) && isString((v as Record<string, unknown>).output), 'an object with input and output'],
+  [
+    'contract',
+    (v) => isObject(v) && isString((v as Record<string, unknown>).input) && isString((v as Record<string, unknown>).output),
+    'an object with input and output',
+  ],
   ['architecture', isString, 'a non-empty string'],
   ['parameterCount', isCount, 'a whole number'],
   ['backend', isString, 'a non-empty string'],
@@ -162,18 +166,36 @@ const FIELDS: Array<[field: string, check: Check, expected: string, optional?: '
   ['validationAccuracy', isFraction, 'a fraction in [0, 1]'],
   ['testAccuracy', isFraction, 'a fraction in [0, 1]'],
   ['perClassAccuracy', (v) => isArray(v) && (v as unknown[]).every((a) => a === null || isFraction(a)), 'fractions or nulls'],
-  ['confusionMatrix', (v) => isArray(v) && (v as unknown[]).every((row) => isArray(row) && (row as unknown[]).every(isCount)), 'rows of whole numbers'],
-  ['drawnSet', (v) => isObject(v) && isFraction((v as Record<string, unknown>).accuracy) && isCount((v as Record<string, unknown>).count), 'an object with accuracy and count'],
+  [
+    'confusionMatrix',
+    (v) => isArray(v) && (v as unknown[]).every((row) => isArray(row) && (row as unknown[]).every(isCount)),
+    'rows of whole numbers',
+  ],
+  [
+    'drawnSet',
+    (v) => isObject(v) && isFraction((v as Record<string, unknown>).accuracy) && isCount((v as Record<string, unknown>).count),
+    'an object with accuracy and count',
+  ],
   ['history', isArray, 'an array of epochs'],
   ['weightsSha256', isSha256, 'a SHA-256 in lower-case hex', 'optional'],
   ['calibration', isCalibration, 'an object with a positive temperature, bins, ECEs in [0, 1] and figures per set', 'optional'],
   [
     'stylesSet',
-    (v) => isObject(v) && isFraction(field(v, 'accuracy')) && isCount(field(v, 'count')) && isObject(field(v, 'perStyle')) && Object.values(field(v, 'perStyle') as object).every((s) => isFraction(field(s, 'accuracy'))),
+    (v) =>
+      isObject(v) &&
+      isFraction(field(v, 'accuracy')) &&
+      isCount(field(v, 'count')) &&
+      isObject(field(v, 'perStyle')) &&
+      Object.values(field(v, 'perStyle') as object).every((s) => isFraction(field(s, 'accuracy'))),
     'an object with accuracy, count and per-style accuracies',
     'optional',
   ],
-  ['drawingPool', (v) => isObject(v) && isCount(field(v, 'drawn')) && isCount(field(v, 'styled')) && isNumber(field(v, 'seconds')), 'an object with drawn, styled and seconds', 'optional'],
+  [
+    'drawingPool',
+    (v) => isObject(v) && isCount(field(v, 'drawn')) && isCount(field(v, 'styled')) && isNumber(field(v, 'seconds')),
+    'an object with drawn, styled and seconds',
+    'optional',
+  ],
 ];
 
 function field(value: unknown, name: string): unknown {
@@ -186,7 +208,9 @@ function isCalibrationFigures(value: unknown): boolean {
     isFraction(field(value, 'ece')) &&
     isFraction(field(value, 'medianConfidenceCorrect')) &&
     isArray(reliability) &&
-    (reliability as unknown[]).every((bin) => isCount(field(bin, 'count')) && isFraction(field(bin, 'confidence')) && isFraction(field(bin, 'accuracy')))
+    (reliability as unknown[]).every(
+      (bin) => isCount(field(bin, 'count')) && isFraction(field(bin, 'confidence')) && isFraction(field(bin, 'accuracy')),
+    )
   );
 }
 
@@ -211,7 +235,8 @@ export function parseModelMetadata(value: unknown, source: string): ModelMetadat
       if (optional) continue;
       throw new ModelMetadataError(source, `'${field}' is missing`);
     }
-    if (!check(record[field])) throw new ModelMetadataError(source, `'${field}' must be ${expected}, got ${JSON.stringify(record[field])?.slice(0, 80)}`);
+    if (!check(record[field]))
+      throw new ModelMetadataError(source, `'${field}' must be ${expected}, got ${JSON.stringify(record[field])?.slice(0, 80)}`);
   }
   return record as unknown as ModelMetadata;
 }

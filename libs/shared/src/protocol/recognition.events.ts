@@ -65,9 +65,7 @@ export interface FrameErrorPayload {
  * prediction, its error, or `superseded` when a newer frame replaced it before it was processed.
  */
 export type FrameAck =
-  | { ok: true; prediction: PredictionPayload }
-  | { ok: false; error: FrameErrorPayload }
-  | { ok: false; superseded: true; seq: number };
+  { ok: true; prediction: PredictionPayload } | { ok: false; error: FrameErrorPayload } | { ok: false; superseded: true; seq: number };
 
 export interface FeedbackPayload {
   image: ImagePayload;
@@ -75,7 +73,14 @@ export interface FeedbackPayload {
   predicted?: number;
 }
 
-export const FEEDBACK_ERROR_CODES = ['INVALID_PAYLOAD', 'INVALID_IMAGE', 'IMAGE_TOO_LARGE', 'RATE_LIMITED', 'STORAGE_FAILED', 'STORAGE_FULL'] as const;
+export const FEEDBACK_ERROR_CODES = [
+  'INVALID_PAYLOAD',
+  'INVALID_IMAGE',
+  'IMAGE_TOO_LARGE',
+  'RATE_LIMITED',
+  'STORAGE_FAILED',
+  'STORAGE_FULL',
+] as const;
 export type FeedbackErrorCode = (typeof FEEDBACK_ERROR_CODES)[number];
 
 export type FeedbackAck = { ok: true; id: string } | { ok: false; code: FeedbackErrorCode; message: string };
