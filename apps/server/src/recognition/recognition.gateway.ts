@@ -45,7 +45,7 @@ export class RecognitionGateway implements OnGatewayInit, OnGatewayConnection, O
   ) {}
 
   afterInit(): void {
-    this.models.onSwap(({ modelId, testAccuracy }) => this.server.emit('model', { modelId, testAccuracy }));
+    this.models.onSwap(({ modelId, testAccuracy }) => this.server.local.emit('model', { modelId, testAccuracy }));
   }
 
   handleConnection(socket: RecognitionSocket): void {
