@@ -9,6 +9,7 @@
  * anti-aliased by the renderer — the differences that matter between MNIST and a drawing.
  */
 import sharp from 'sharp';
+import { IMAGE_SIDE } from '@live-digits/shared/model/model-contract';
 import { CANVAS_SIZE } from '@live-digits/shared';
 import { SeededRandom } from '../random';
 import { distanceToBackground, Grid, GridPoint, pruneSpurs, thin, traceStrokes } from './skeleton';
@@ -33,7 +34,6 @@ export const PEN_WIDTH = { min: 16, max: 32 };
 /** Height of the drawn ink, pen included, in canvas pixels: from a small scribble to most of the canvas. */
 export const DIGIT_HEIGHT = { min: 120, max: 320 };
 
-const MNIST_SIZE = 28;
 /**
  * Traced at 4× MNIST's resolution: MNIST strokes are 2–3 px wide, too thin to thin well, and a
  * skeleton on the 28 px grid would be all stair steps.
@@ -86,9 +86,9 @@ export function strokesFromMnist(pixels: Uint8Array, label: number, source: numb
 
 /** The MNIST digit upsampled (bilinear, between pixel centres) and thresholded: 1 where there is ink. */
 function inkGrid(pixels: Uint8Array): Grid {
-  const size = MNIST_SIZE * UPSAMPLE;
+  const size = IMAGE_SIDE * UPSAMPLE;
   const cells = new Uint8Array(size * size);
-  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= MNIST_SIZE || y >= MNIST_SIZE ? 0 : pixels[y * MNIST_SIZE + x] / 255);
+  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= IMAGE_SIDE || y >= IMAGE_SIDE ? 0 : pixels[y * IMAGE_SIDE + x] / 255);
   for (let y = 0; y < size; y++) {
     const sy = (y + 0.5) / UPSAMPLE - 0.5,
       y0 = Math.floor(sy),
@@ -221,7 +221,7 @@ export function generateDrawnDigits(
     const sources = sourcesByLabel[label];
     if (sources.length === 0) throw new RangeError(`The MNIST set has no digit ${label} to draw.`);
     const source = sources[Math.floor(i / 10) % sources.length];
-    const pixels = set.images.pixels.subarray(source * MNIST_SIZE * MNIST_SIZE, (source + 1) * MNIST_SIZE * MNIST_SIZE);
+    const pixels = set.images.pixels.subarray(source * IMAGE_SIDE * IMAGE_SIDE, (source + 1) * IMAGE_SIDE * IMAGE_SIDE);
     digits.push(strokesFromMnist(pixels, label, source, random));
   }
   return digits;
