@@ -6,6 +6,7 @@ import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { labelsFiles } from '@live-digits/shared/labelled-images/labelled-folder';
 import { drawnDigits } from '../server/support/drawings';
 import type { TestServer } from '../server/support/test-server';
 import { launchChromium } from './support/chromium';
@@ -43,7 +44,9 @@ describe('a drawing session', () => {
     await page.getByTestId('feedback-4').click();
     await page.waitForSelector('[data-testid="feedback-status"]:has-text("Saved as a 4")');
 
-    const csv = (await readFile(path.join(feedbackDir, 'labels.csv'), 'utf8')).trim().split('\n');
+    // Each server process appends to its own labels file; the folder's format module finds it.
+    const [labelsFile] = await labelsFiles(feedbackDir);
+    const csv = (await readFile(path.join(feedbackDir, labelsFile), 'utf8')).trim().split('\n');
     expect(csv[0]).toBe('file,label,predicted,created');
     const [file, label, predicted] = csv.at(-1)!.split(',');
     expect(label).toBe('4');
