@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { AppConfig } from '../config/app.config';
 import type { MetricsService } from '../metrics/metrics.service';
-import { FLOOD_SECONDS, SocketAdmission } from './socket-admission';
+import { floodAllowance, SocketAdmission } from './socket-admission';
 
 type Middleware = (packet: unknown[], next: () => void) => void;
 
@@ -46,13 +46,13 @@ describe(SocketAdmission.name, () => {
     expect(socket.emit).toHaveBeenCalledWith('frame:error', expect.objectContaining({ code: 'RATE_LIMITED' }));
   });
 
-  it('disconnects a flood after FLOOD_SECONDS × the rate of refusals, saying so first', () => {
+  it('disconnects a flood after its allowance of refusals (FLOOD_SECONDS × the rate, at least MIN_FLOOD_REFUSALS), saying so first', () => {
     const { socket, send } = harness(10);
     for (let seq = 1; seq <= 1000 && socket.connected; seq++) send(['frame', { seq, image: 'x' }]);
     expect(socket.disconnect).toHaveBeenCalledWith(true);
-    expect(socket.emit).toHaveBeenCalledTimes(FLOOD_SECONDS * 10 + 1);
+    expect(socket.emit).toHaveBeenCalledTimes(floodAllowance(10) + 1);
     expect(socket.emit).toHaveBeenLastCalledWith('frame:error', {
-      seq: 10 + FLOOD_SECONDS * 10 + 1,
+      seq: 10 + floodAllowance(10) + 1,
       code: 'RATE_LIMITED',
       message: expect.stringMatching(/disconnected/),
     });

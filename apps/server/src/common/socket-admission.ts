@@ -19,6 +19,16 @@ import { TokenBucket } from './token-bucket';
  * a few milliseconds.
  */
 export const FLOOD_SECONDS = 3;
+/**
+ * …but never fewer refusals than this: at a low configured rate a person drawing quickly (a page
+ * sends up to ~20 frames/s while the pen moves) must get RATE_LIMITED, not a disconnect.
+ */
+export const MIN_FLOOD_REFUSALS = 60;
+
+/** How many refusals beyond the rate a connection may collect before it counts as flooding. */
+export function floodAllowance(rate: number): number {
+  return Math.max(FLOOD_SECONDS * rate, MIN_FLOOD_REFUSALS);
+}
 
 @Injectable()
 export class SocketAdmission {
@@ -34,7 +44,7 @@ export class SocketAdmission {
     const rate = this.config.rateLimitFps;
     const frames = new TokenBucket(rate, rate, now);
     // Refusals drain this one; it refills at the rate, so only a sustained excess empties it.
-    const refusals = new TokenBucket(rate, FLOOD_SECONDS * rate, now);
+    const refusals = new TokenBucket(rate, floodAllowance(rate), now);
     socket.use((packet, next) => {
       const [event, payload] = packet;
       const last: unknown = packet[packet.length - 1];
