@@ -10,10 +10,9 @@
  * Flags: --clients N (≤ 200, default 50) --rate F (default 8) --seconds S (open loop, default 15)
  * --frames N (closed loop, default 6000). Results also go to bench/results/scale.json.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, loadavg } from 'node:os';
 import * as path from 'node:path';
 import { io, Socket } from 'socket.io-client';
@@ -23,6 +22,7 @@ import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/d
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { DEFAULT_MODEL_DIR, MODEL_JSON } from '@live-digits/shared/model/model-files';
 import { latencySummary, numberFlag } from './support/stats';
+import { freePort, startProcess, startRedis, stop, waitForOutput } from '../test/scale/support/processes';
 
 const ROOT = path.resolve(__dirname, '..');
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -33,51 +33,11 @@ const OPEN_LOOP_SECONDS = numberFlag('seconds', 15, 120);
 const FRAMES = numberFlag('frames', 6000, 100_000, { integer: true });
 const WARM_UP_FRAMES = 1500;
 
+const STARTUP_MS = 180_000;
+const SERVING = /Serving on (http:\/\/\S+)/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 // —— processes ——
-
-interface Process {
-  child: ChildProcess;
-  output: () => string;
-}
-
-function start(command: string, args: string[], env: Record<string, string> = {}): Process {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  return { child, output: () => output };
-}
-
-async function waitFor(process: Process, pattern: RegExp, what: string, ms = 180_000): Promise<RegExpExecArray> {
-  const started = Date.now();
-  for (;;) {
-    const match = pattern.exec(process.output());
-    if (match) return match;
-    if (process.child.exitCode !== null || Date.now() - started > ms) throw new Error(`${what} failed:\n${process.output().slice(-3000)}`);
-    await sleep(50);
-  }
-}
-
-async function stopProcess(process: Process): Promise<void> {
-  if (process.child.exitCode !== null || process.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => process.child.once('exit', resolve));
-  process.child.kill('SIGTERM');
-  await Promise.race([exited, sleep(20_000)]);
-  if (process.child.exitCode === null && process.child.signalCode === null) process.child.kill('SIGKILL');
-}
 
 /** CPU seconds (user + system, all threads) of a process and its descendants, from /proc. */
 function treeCpuSeconds(pid: number): number {
@@ -106,6 +66,7 @@ interface SetUp {
 const serverEntry = () => path.join(ROOT, 'dist/apps/server/src/main.js');
 const serverEnv = (modelDir: string, extra: Record<string, string>) => ({
   HOST: '127.0.0.1',
+  NO_COLOR: '1',
   MODEL_DIR: modelDir,
   MODEL_WATCH_MS: '0',
   RATE_LIMIT_FPS: '1000000',
@@ -114,40 +75,28 @@ const serverEnv = (modelDir: string, extra: Record<string, string>) => ({
 });
 
 async function oneServer(name: string, modelDir: string, env: Record<string, string>): Promise<SetUp> {
-  const server = start(process.execPath, [serverEntry()], serverEnv(modelDir, { PORT: '0', ...env }));
-  const url = (await waitFor(server, /Serving on (http:\/\/\S+)/, `starting ${name}`))[1].replace('localhost', '127.0.0.1');
-  return { name, urls: [url], pids: [server.child.pid!], stop: () => stopProcess(server) };
+  const server = startProcess(process.execPath, [serverEntry()], { env: serverEnv(modelDir, { PORT: '0', ...env }) });
+  const url = (await waitForOutput(server, SERVING, STARTUP_MS, `starting ${name}`))[1];
+  return { name, urls: [url], pids: [server.child.pid!], stop: async () => void (await stop(server)) };
 }
 
 async function twoNodesWithRedis(modelDir: string, scratch: string): Promise<SetUp> {
   const redisPort = await freePort();
-  const redisDir = path.join(scratch, 'redis');
-  await mkdir(redisDir, { recursive: true });
-  const redis = start('redis-server', [
-    '--port',
-    String(redisPort),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    redisDir,
-  ]);
-  await waitFor(redis, /Ready to accept connections/, 'starting redis-server', 20_000);
+  const redis = await startRedis(path.join(scratch, 'redis'), redisPort);
   const nodes = [0, 1].map(() =>
-    start(process.execPath, [serverEntry()], serverEnv(modelDir, { PORT: '0', REDIS_URL: `redis://127.0.0.1:${redisPort}` })),
+    startProcess(process.execPath, [serverEntry()], {
+      env: serverEnv(modelDir, { PORT: '0', REDIS_URL: `redis://127.0.0.1:${redisPort}` }),
+    }),
   );
   const urls = [];
-  for (const node of nodes) urls.push((await waitFor(node, /Serving on (http:\/\/\S+)/, 'starting a node'))[1]);
+  for (const node of nodes) urls.push((await waitForOutput(node, SERVING, STARTUP_MS, 'starting a node'))[1]);
   return {
     name: 'two nodes + Redis',
     urls,
     pids: [...nodes.map((n) => n.child.pid!), redis.child.pid!],
     stop: async () => {
-      await Promise.all(nodes.map(stopProcess));
-      await stopProcess(redis);
+      await Promise.all(nodes.map((node) => stop(node)));
+      await stop(redis);
     },
   };
 }
@@ -284,6 +233,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const setUps: Array<() => Promise<SetUp>> = [
     () => oneServer('one process', modelDir, {}),
+    // The same process with no preprocessing thread: one core's worth, the baseline the cluster multiplies.
+    () => oneServer('one process, PREPROCESS_WORKERS=0', modelDir, { PREPROCESS_WORKERS: '0' }),
     () => oneServer('CLUSTER_WORKERS=2', modelDir, { CLUSTER_WORKERS: '2' }),
     () => twoNodesWithRedis(modelDir, scratch),
   ];
@@ -294,14 +245,17 @@ async function main(): Promise<void> {
         const row = await measure(setUp, images);
         rows.push(row);
         console.log(
-          `${row.setUp.padEnd(18)} capacity ${row.capacity.perSecond}/s (p50 ${row.capacity.p50} ms, p99 ${row.capacity.p99} ms, server CPU ${row.capacity.serverCpuMsPerFrame} ms/frame)  ·  ${CLIENTS} × ${RATE}/s: ${row.openLoop.perSecond}/s delivered, p50 ${row.openLoop.p50} ms, p99 ${row.openLoop.p99} ms, superseded ${row.openLoop.superseded}  ·  load ${row.loadAverage.before.toFixed(2)} → ${row.loadAverage.after.toFixed(2)}`,
+          `${row.setUp.padEnd(34)} capacity ${row.capacity.perSecond}/s (p50 ${row.capacity.p50} ms, p99 ${row.capacity.p99} ms, server CPU ${row.capacity.serverCpuMsPerFrame} ms/frame)  ·  ${CLIENTS} × ${RATE}/s: ${row.openLoop.perSecond}/s delivered, p50 ${row.openLoop.p50} ms, p99 ${row.openLoop.p99} ms, superseded ${row.openLoop.superseded}  ·  load ${row.loadAverage.before.toFixed(2)} → ${row.loadAverage.after.toFixed(2)}`,
         );
       } finally {
         await setUp.stop();
       }
     }
-    const base = rows[0].capacity.perSecond;
-    for (const row of rows.slice(1)) console.log(`${row.setUp}: ×${(row.capacity.perSecond / base).toFixed(2)} one process's capacity`);
+    const [onProcess, onOneCore] = rows.map((row) => row.capacity.perSecond);
+    for (const row of rows.slice(2)) {
+      const ratio = (base: number) => (row.capacity.perSecond / base).toFixed(2);
+      console.log(`${row.setUp}: ×${ratio(onProcess)} one process's capacity, ×${ratio(onOneCore)} one process on one core's`);
+    }
     await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
     await writeFile(
       path.join(ROOT, 'bench/results/scale.json'),

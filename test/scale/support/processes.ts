@@ -19,7 +19,8 @@ export interface Started {
 
 const started = new Set<Started>();
 
-function start(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Started {
+/** Spawns `command` from the repo root with its output collected; {@link stopAll} stops it. */
+export function startProcess(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Started {
   const child = spawn(command, args, {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
@@ -108,7 +109,7 @@ export function portOpen(port: number, ms: number): Promise<void> {
 
 /** The server as `npm start` runs it (through ts-node, as test/server/process.e2e-spec.ts does). */
 export function startServerProcess(env: Record<string, string>): Started {
-  return start(
+  return startProcess(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', path.join(ROOT, 'apps/server/src/main.ts')],
     { env: { TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), NO_COLOR: '1', HOST: '127.0.0.1', MODEL_CHECK_DIGITS: '0', ...env } },
@@ -124,7 +125,7 @@ export async function startRedis(dir: string, port: number): Promise<Started> {
   await mkdir(dir, { recursive: true });
   const config = path.join(dir, 'redis.conf');
   await writeFile(config, [`port ${port}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', `dir ${dir}`, 'daemonize no', ''].join('\n'));
-  const redis = start('redis-server', [config]);
+  const redis = startProcess('redis-server', [config]);
   await waitForOutput(redis, /Ready to accept connections/, 20_000, 'waiting for redis-server');
   return redis;
 }
@@ -160,7 +161,7 @@ export async function startNginx(dir: string, port: number, upstreams: string[])
     `error_log ${dir}/error.log warn;`,
     ...(process.getuid?.() === 0 ? ['user root;'] : []),
   ];
-  const nginx = start(process.env.NGINX_PATH ?? '/usr/sbin/nginx', [
+  const nginx = startProcess(process.env.NGINX_PATH ?? '/usr/sbin/nginx', [
     '-p',
     dir,
     '-e',
