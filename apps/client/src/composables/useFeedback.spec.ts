@@ -15,6 +15,7 @@ function prediction(seq: number, digit: number): PredictionPayload {
     digit,
     confidence: 0.9,
     probabilities,
+    number: { text: String(digit), digits: [{ digit, confidence: 0.9, probabilities, box: [100, 100, 200, 200] }] },
     timings: { queueMs: 0, preprocessMs: 1, inferenceMs: 1, totalMs: 2 },
     modelId: 'm',
   };

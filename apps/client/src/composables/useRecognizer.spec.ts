@@ -19,6 +19,8 @@ function answer(seq: number, digit: number | null = 3): PredictionPayload {
     digit,
     confidence: digit === null ? null : 0.91,
     probabilities,
+    number:
+      digit === null ? null : { text: String(digit), digits: [{ digit, confidence: 0.91, probabilities, box: [100, 100, 200, 200] }] },
     timings: { queueMs: 0, preprocessMs: 1, inferenceMs: 1, totalMs: 2 },
     modelId: 'test-model',
     preview: 'data:image/png;base64,AAAA',

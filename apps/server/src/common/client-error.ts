@@ -24,6 +24,8 @@ export const HTTP_STATUS_BY_CODE: Record<ClientErrorCode, number> = {
   INVALID_PAYLOAD: 400,
   INVALID_IMAGE: 400,
   IMAGE_TOO_LARGE: 400,
+  // A well-formed image the server will not read as a number: Unprocessable Content.
+  TOO_MANY_DIGITS: 422,
   RATE_LIMITED: 429,
   MODEL_UNAVAILABLE: 503,
   STORAGE_FAILED: 500,

@@ -13,6 +13,7 @@ const ANSWER: Recognition = {
   digit: 1,
   confidence: 0.9,
   probabilities: [0, 0.9, 0.1, 0, 0, 0, 0, 0, 0, 0],
+  number: { text: '1', digits: [{ digit: 1, confidence: 0.9, probabilities: [0, 0.9, 0.1, 0, 0, 0, 0, 0, 0, 0], box: [10, 20, 30, 40] }] },
   timings: { queueMs: 0, preprocessMs: 1, inferenceMs: 1, totalMs: 2 },
   modelId: 'm',
 };

@@ -53,11 +53,20 @@ export class RecognitionService {
     const inferred = performance.now();
 
     const digit = image28.empty ? null : argMax(probabilities);
+    const box = image28.inkBox;
     const recognition: Recognition = {
       empty: image28.empty,
       digit,
       confidence: digit === null ? null : probabilities[digit],
       probabilities,
+      // One digit per image until segmentation lands (issue 11).
+      number:
+        digit === null || !box
+          ? null
+          : {
+              text: String(digit),
+              digits: [{ digit, confidence: probabilities[digit], probabilities, box: [box.x, box.y, box.width, box.height] }],
+            },
       timings: { queueMs: 0, preprocessMs: 0, inferenceMs: 0, totalMs: 0 },
       modelId,
     };
