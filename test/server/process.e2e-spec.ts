@@ -2,55 +2,20 @@
  * The server as `npm start` runs it, in its own process: configuration errors at boot, a real
  * SIGHUP swapping the model, and a graceful SIGTERM that answers the frame it holds before exiting.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { FrameErrorPayload } from '@live-digits/shared';
 import { drawingPng, drawnDigits } from './support/drawings';
 import { saveThrowawayModel } from './support/model-fixtures';
+import { listeningUrl, ServerProcess, spawnServerProcess } from './support/server-process';
 import { ClientSocket, connect, disconnectAll, nextEvent, record, within } from './support/test-server';
 
-const ROOT = path.resolve(__dirname, '../..');
 const STARTUP_MS = 150_000;
 
-interface ServerProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', path.join(ROOT, 'apps/server/src/main.ts')],
-    { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), NO_COLOR: '1', ...env } },
-  );
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function listeningUrl(server: ServerProcess): Promise<string> {
-  return within(
-    (async () => {
-      for (;;) {
-        const match = /Serving on (http:\/\/\S+)/.exec(server.output());
-        if (match) return match[1];
-        if (server.child.exitCode !== null) throw new Error(`server exited: ${server.output()}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    })(),
-    // ts-node compiles the whole server at start: seconds when idle, over a minute on a machine
-    // whose two cores are shared with a training run.
-    STARTUP_MS,
-    'waiting for the server to listen',
-  );
-}
+// ts-node compiles the whole server at start: seconds when idle, over a minute on a machine whose
+// two cores are shared with a training run.
+const listening = (server: ServerProcess) => listeningUrl(server, STARTUP_MS);
 
 describe('the server process', () => {
   let root: string;
@@ -68,7 +33,7 @@ describe('the server process', () => {
   it(
     'refuses to start on bad configuration, naming every bad variable in one message',
     async () => {
-      const server = spawnServer({ PORT: 'eighty', DEBOUNCE_MS: '-5', TFJS_BACKEND: 'gpu', MODEL_DIR: root });
+      const server = spawnServerProcess({ PORT: 'eighty', DEBOUNCE_MS: '-5', TFJS_BACKEND: 'gpu', MODEL_DIR: root });
       started.push(server);
       expect(await within(server.exited, STARTUP_MS, 'waiting for the exit')).toEqual({ code: 1, signal: null });
       const line =
@@ -86,7 +51,7 @@ describe('the server process', () => {
     async () => {
       const modelDir = path.join(root, 'model');
       await saveThrowawayModel(modelDir, 1, 'process-a');
-      const server = spawnServer({
+      const server = spawnServerProcess({
         PORT: '0',
         HOST: '127.0.0.1',
         MODEL_DIR: modelDir,
@@ -96,7 +61,7 @@ describe('the server process', () => {
         CLIENT_DIR: path.join(root, 'no-client'),
       });
       started.push(server);
-      const url = await listeningUrl(server);
+      const url = await listening(server);
       const socket = await connect(url, 'websocket');
 
       const swapped = nextEvent(socket, 'model', (m) => m.modelId === 'process-b', 20_000);
@@ -125,7 +90,7 @@ describe('the server process', () => {
       const modelDir = path.join(root, 'model-load');
       await saveThrowawayModel(modelDir, 3, 'process-load');
       const graceMs = 30_000;
-      const server = spawnServer({
+      const server = spawnServerProcess({
         PORT: '0',
         HOST: '127.0.0.1',
         MODEL_DIR: modelDir,
@@ -138,7 +103,7 @@ describe('the server process', () => {
         CLIENT_DIR: path.join(root, 'no-client'),
       });
       started.push(server);
-      const url = await listeningUrl(server);
+      const url = await listening(server);
       const drawings = await Promise.all(drawnDigits(6, 9).map(drawingPng));
 
       /**

@@ -1,4 +1,5 @@
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
+import { WRITING_STYLES } from '@live-digits/digit-data/drawn-digits/writing-styles';
 import { IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
 import { buildDrawingPool, DIGIT_STYLE_EDITS, POOL_CHUNK, poolChunks } from './drawing-pool';
 import { ImageSet } from './training-data';
@@ -13,17 +14,10 @@ describe(buildDrawingPool.name, () => {
   });
 
   it('weights the styled drawings towards the edits that rebuild a digit', () => {
-    expect([...DIGIT_STYLE_EDITS]).toEqual([
-      'one-flag',
-      'one-flag-foot',
-      'two-loop',
-      'two-tail',
-      'four-open',
-      'four-closed',
-      'seven-crossbar',
-      'eight-flat-slanted',
-      'nine-straight',
-    ]);
+    // Slant, pen and size suit any digit; every other style rebuilds particular digits' strokes.
+    const anyDigit = ['slant-left', 'slant-right', 'upright', 'thin-pen', 'thick-pen', 'small', 'large'];
+    expect([...DIGIT_STYLE_EDITS]).toEqual(WRITING_STYLES.filter((style) => !anyDigit.includes(style)));
+    expect(DIGIT_STYLE_EDITS).toHaveLength(9);
     const sut = poolChunks('styled', 6 * POOL_CHUNK, 1);
     expect(sut.map((c) => c.styles === DIGIT_STYLE_EDITS)).toEqual([true, true, false, true, true, false]);
     expect(poolChunks('drawn', POOL_CHUNK, 1)[0].styles).toBeUndefined();
