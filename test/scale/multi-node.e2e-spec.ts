@@ -26,6 +26,8 @@ import {
 } from './support/processes';
 
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
+/** Low enough that one client reaches it over both nodes within the test. */
+const PREDICT_PER_MINUTE = 6;
 
 describe('two nodes with Redis, behind nginx', () => {
   let root: string;
@@ -61,6 +63,7 @@ describe('two nodes with Redis, behind nginx', () => {
         MODEL_DIR: modelDir,
         MODEL_WATCH_MS: '0',
         CLIENT_DIR: path.join(root, 'no-client'),
+        PREDICT_PER_MINUTE: String(PREDICT_PER_MINUTE),
       });
       nodes.push({ process, url: '', modelDir });
     }
@@ -96,6 +99,25 @@ describe('two nodes with Redis, behind nginx', () => {
     const report = await health(nginxUrl);
     expect(report).toMatchObject({ status: 'ok', socketAdapter: 'redis', redis: 'up' });
   }, 90_000);
+
+  it('a client’s POST /predict limit holds across both nodes (hits are counted in Redis)', async () => {
+    const predict = (url: string) =>
+      fetch(`${url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ image: drawing.toString('base64') }),
+      });
+    const [a, b] = nodes.map((node) => node.url);
+    // Half the allowance on each node: each node alone is far from its own limit.
+    for (let i = 0; i < PREDICT_PER_MINUTE / 2; i++) {
+      for (const url of [a, b]) expect((await predict(url)).status).toBe(200);
+    }
+    for (const url of [a, b]) {
+      const refused = await predict(url);
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    }
+  });
 
   it('a swap triggered on one node reaches the clients of the other; a broken model is refused by both', async () => {
     await saveEverywhere(2, 'nodes-2');
