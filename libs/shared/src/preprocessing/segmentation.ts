@@ -229,6 +229,7 @@ function isNoise(group: InkGroup, inkHeight: number, largestPixels: number): boo
 export function readingsOf(group: InkGroup, digitHeight: number, maxParts: number): InkGroup[][] {
   const readings: InkGroup[][] = [[group]];
   const aspect = group.box.width / Math.max(group.box.height, digitHeight);
+  if (maxParts < 2 || aspect <= TWO_DIGITS_ASPECT) return readings;
   const { ink, span } = columnProfiles(group);
   for (const parts of [2, 3]) {
     if (parts > maxParts || aspect <= (parts === 2 ? TWO_DIGITS_ASPECT : THREE_DIGITS_ASPECT)) break;
