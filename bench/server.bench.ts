@@ -403,12 +403,13 @@ async function numbersPhase(url: string, digits: DrawnDigit[]) {
   const numbers = await Promise.all(
     digits.map((_, i) => numberPng(Array.from({ length: NUMBER_DIGITS }, (_, k) => digits[(i + k * 5) % digits.length]))),
   );
-  const socket = await connect(url);
   const latencies = { one: [] as number[], four: [] as number[] };
   const digitsRead = { one: new Set<number>(), four: new Set<number>() };
-  try {
-    const run = async (images: Buffer[], into?: keyof typeof latencies) => {
-      let count = 0;
+  // A socket per round: closedLoop numbers its frames from 1.
+  const run = async (images: Buffer[], into?: keyof typeof latencies) => {
+    const socket = await connect(url);
+    let count = 0;
+    try {
       await closedLoop(
         socket,
         images,
@@ -419,15 +420,15 @@ async function numbersPhase(url: string, digits: DrawnDigit[]) {
           digitsRead[into].add(prediction.number?.digits.length ?? 0);
         },
       );
-    };
-    await run(ones);
-    await run(numbers);
-    for (let round = 0; round < NUMBER_ROUNDS; round++) {
-      await run(ones, 'one');
-      await run(numbers, 'four');
+    } finally {
+      socket.disconnect();
     }
-  } finally {
-    socket.disconnect();
+  };
+  await run(ones);
+  await run(numbers);
+  for (let round = 0; round < NUMBER_ROUNDS; round++) {
+    await run(ones, 'one');
+    await run(numbers, 'four');
   }
   const one = latencySummary(latencies.one);
   const four = latencySummary(latencies.four);
