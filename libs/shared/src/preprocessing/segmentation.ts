@@ -93,19 +93,23 @@ export function findInkPieces(mask: InkMask, region: Rect, maxPieces = MAX_PIECE
   for (let y = region.y; y < region.y + region.height; y++) {
     const first = runs.length;
     let o = offset + (y * width + region.x) * stride;
-    for (let x = region.x; x < right; x++, o += stride) {
-      if (values[o] < threshold) continue;
+    for (let x = region.x; ;) {
+      while (x < right && values[o] < threshold) {
+        x++;
+        o += stride;
+      }
+      if (x === right) break;
       const start = x;
-      while (x + 1 < right && values[o + stride] >= threshold) {
+      while (x < right && values[o] >= threshold) {
         x++;
         o += stride;
       }
       const run = runs.length;
-      runs.push({ y, start, end: x + 1 });
+      runs.push({ y, start, end: x });
       parent.push(run);
       // Runs of the row above that touch this one, diagonals included.
       for (let above = previousRow.first; above < previousRow.end; above++) {
-        if (runs[above].end >= start && runs[above].start <= x + 1) {
+        if (runs[above].end >= start && runs[above].start <= x) {
           const a = root(above),
             b = root(run);
           if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
