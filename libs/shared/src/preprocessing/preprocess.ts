@@ -66,7 +66,10 @@ export interface PreprocessedNumber {
   height: number;
   /** No ink worth calling a digit: `groups` is empty. */
   empty: boolean;
-  /** Ink groups left to right; each lists its alternative readings: [one digit], and for a wide group also [two], [three]. */
+  /**
+   * Ink groups left to right; each lists its alternative readings: [one digit], and for a wide group also [two], [three]
+   * (each cut two ways when the two guesses at where touching digits meet differ). The whole group always comes first.
+   */
   groups: DigitCandidate[][][];
 }
 
