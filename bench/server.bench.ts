@@ -14,6 +14,9 @@
  *              streaming 20 frames/s alone, then again while another process floods (frames as
  *              fast as it can emit them, reconnecting whenever it is disconnected): the good
  *              client's p99 in both, measured in the same run (target: flooded ≤ 2 × quiet)
+ *   numbers    1 client, closed loop, in the same run: frame → prediction p50 / p99 for a one-digit
+ *              frame and a four-digit frame, both 800×400 (drawn digits side by side), taken in
+ *              alternating rounds; the ratio of the p50s (target: 4 digits ≤ 2 × 1 digit)
  *   server     RSS and tf tensor count (from /metrics) from the end of a memory warm-up (run until
  *              RSS levels off) over both N-client phases, and across the closed loop alone; CPU
  *              per frame
@@ -24,7 +27,7 @@
  * Counts and durations are bounded; figures are printed and written to bench/results/server.json.
  * Flags: --clients N (≤ 200, default 50) --rate F (frames/s per client in the open loop, default 8)
  * --frames N (closed loop, ≤ 100000, default 10000) --seconds S (cap per phase; open loop 15 s)
- * --flood-only (just the flood rows) --profile (the server writes a V8 CPU profile to bench/results/ when it exits).
+ * --flood-only (just the flood rows) --numbers-only (just the numbers row) --profile (the server writes a V8 CPU profile to bench/results/ when it exits).
  * The server's environment passes through: `HEAP_GROWING_PERCENT=0 npm run bench:server` measures
  * it with V8's own heap sizing; the GC counts per phase come from the server's `--trace-gc`.
  */
@@ -37,10 +40,11 @@ import { createInterface } from 'node:readline';
 import { io, Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PredictionPayload, ServerToClientEvents } from '@live-digits/shared';
 import { SOCKET_PATH } from '@live-digits/shared';
-import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
+import { DrawnDigit, generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { DEFAULT_MODEL_DIR, MODEL_JSON } from '@live-digits/shared/model/model-files';
 import { saveThrowawayModel } from '../test/server/support/model-fixtures';
+import { numberPng, WIDE_CANVAS } from '../test/server/support/numbers';
 import { latencySummary, numberFlag, percentileOf } from './support/stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -383,6 +387,69 @@ function printFlood(flood: Awaited<ReturnType<typeof floodPhase>>): void {
   );
 }
 
+// —— numbers ——
+
+const NUMBER_ROUNDS = 10;
+const NUMBER_ROUND_FRAMES = 100;
+const NUMBER_DIGITS = 4;
+
+/**
+ * One client, closed loop, on the server given: one-digit and four-digit frames on the same
+ * 800×400 canvas, in alternating rounds so both see the same machine. The ratio of the p50s is
+ * what a number costs over a digit.
+ */
+async function numbersPhase(url: string, digits: DrawnDigit[]) {
+  const ones = await Promise.all(digits.map((digit) => numberPng([digit])));
+  const numbers = await Promise.all(
+    digits.map((_, i) => numberPng(Array.from({ length: NUMBER_DIGITS }, (_, k) => digits[(i + k * 5) % digits.length]))),
+  );
+  const latencies = { one: [] as number[], four: [] as number[] };
+  const digitsRead = { one: new Set<number>(), four: new Set<number>() };
+  // A socket per round: closedLoop numbers its frames from 1.
+  const run = async (images: Buffer[], into?: keyof typeof latencies) => {
+    const socket = await connect(url);
+    let count = 0;
+    try {
+      await closedLoop(
+        socket,
+        images,
+        () => count++ < NUMBER_ROUND_FRAMES,
+        (ms, prediction) => {
+          if (!into) return;
+          latencies[into].push(ms);
+          digitsRead[into].add(prediction.number?.digits.length ?? 0);
+        },
+      );
+    } finally {
+      socket.disconnect();
+    }
+  };
+  await run(ones);
+  await run(numbers);
+  for (let round = 0; round < NUMBER_ROUNDS; round++) {
+    await run(ones, 'one');
+    await run(numbers, 'four');
+  }
+  const one = latencySummary(latencies.one);
+  const four = latencySummary(latencies.four);
+  return {
+    canvas: `${WIDE_CANVAS.width}×${WIDE_CANVAS.height}`,
+    oneDigit: { ...one, digitsRead: [...digitsRead.one] },
+    fourDigits: { ...four, digitsRead: [...digitsRead.four] },
+    p50Ratio: Math.round((four.p50 / one.p50) * 100) / 100,
+  };
+}
+
+function printNumbers(numbers: Awaited<ReturnType<typeof numbersPhase>>): void {
+  console.log(
+    `numbers, 1 client on ${numbers.canvas}: 1 digit p50 ${numbers.oneDigit.p50} ms  p99 ${numbers.oneDigit.p99} ms; ` +
+      `${NUMBER_DIGITS} digits p50 ${numbers.fourDigits.p50} ms  p99 ${numbers.fourDigits.p99} ms: ${numbers.p50Ratio}× at p50 (target ≤ 2×)`,
+  );
+  console.log(
+    `  ${numbers.oneDigit.count} + ${numbers.fourDigits.count} frames in alternating rounds; digits read per frame: ${numbers.oneDigit.digitsRead.join('/')} and ${numbers.fourDigits.digitsRead.join('/')}`,
+  );
+}
+
 async function main(): Promise<void> {
   let modelDir = path.join(ROOT, DEFAULT_MODEL_DIR);
   let modelNote = DEFAULT_MODEL_DIR;
@@ -404,6 +471,17 @@ async function main(): Promise<void> {
   if (process.argv.includes('--flood-only')) {
     printFlood(await floodPhase(modelDir, images));
     if (scratch) await rm(scratch, { recursive: true, force: true });
+    return;
+  }
+  if (process.argv.includes('--numbers-only')) {
+    const alone = await startServer(modelDir);
+    try {
+      printNumbers(await numbersPhase(alone.url, digits));
+    } finally {
+      alone.child.kill('SIGTERM');
+      await new Promise((resolve) => alone.child.once('exit', resolve));
+      if (scratch) await rm(scratch, { recursive: true, force: true });
+    }
     return;
   }
   const server = await startServer(modelDir);
@@ -464,6 +542,9 @@ async function main(): Promise<void> {
     console.log(
       `1 client, POST /predict × ${HTTP_REQUESTS}: p50 ${httpSummary.p50} ms  p99 ${httpSummary.p99} ms  ${httpSummary.perSecond} requests/s`,
     );
+
+    const numbers = await numbersPhase(server.url, digits);
+    printNumbers(numbers);
 
     // Memory warm-up: the allocator's arenas (one per thread that allocates: the event loop, the
     // preprocessing thread, libuv's pool) take several thousand frames under N clients to grow to
@@ -562,6 +643,7 @@ async function main(): Promise<void> {
       oneClient,
       serverStagesMedianMs: stages.percentile(50),
       http: httpSummary,
+      numbers,
       openLoop: { ...openLoopResult, serverStagesMs: { p50: pacedStages.percentile(50), p99: pacedStages.percentile(99) } },
       closedLoop: { clients: CLIENTS, ...manyClients },
       flood,

@@ -34,11 +34,12 @@ describe('HTTP API', () => {
   const json = async <T = PredictResponse>(response: Response): Promise<T> => (await response.json()) as T;
 
   describe('POST /predict', () => {
-    it('answers the seed format {"image": "data:image/png;base64,…"} with digit, probabilities, confidence, empty', async () => {
+    it('answers the seed format {"image": "data:image/png;base64,…"} with digit, probabilities, confidence, empty, and the number', async () => {
       const response = await post('/predict', JSON.stringify({ image: dataUrl(drawing) }));
       expect(response.status).toBe(200);
       const body = await json(response);
-      expect(Object.keys(body).sort()).toEqual(['confidence', 'digit', 'empty', 'probabilities']);
+      expect(Object.keys(body).sort()).toEqual(['confidence', 'digit', 'empty', 'number', 'probabilities']);
+      expect(body.number?.text).toBe(String(body.digit));
       expect(body.empty).toBe(false);
       expect(body.probabilities).toHaveLength(10);
       expect(body.digit).toBe(body.probabilities.indexOf(Math.max(...body.probabilities)));
@@ -54,7 +55,7 @@ describe('HTTP API', () => {
 
     it('answers an empty canvas with empty: true and no digit', async () => {
       const body = await json(await post('/predict', JSON.stringify({ image: dataUrl(await blankCanvasPng()) })));
-      expect(body).toEqual({ digit: null, probabilities: new Array(10).fill(0), confidence: null, empty: true });
+      expect(body).toEqual({ digit: null, probabilities: new Array(10).fill(0), confidence: null, empty: true, number: null });
     });
 
     it.each([
@@ -276,7 +277,20 @@ describe('HTTP API', () => {
       };
       expect(document.openapi).toMatch(/^3\./);
       expect(Object.keys(document.paths).sort()).toEqual(['/feedback', '/health', '/metrics', '/predict']);
-      expect(Object.keys(document.paths['/predict'].post.responses).sort()).toEqual(['200', '400', '429', '503']);
+      expect(Object.keys(document.paths['/predict'].post.responses).sort()).toEqual(['200', '400', '422', '429', '503']);
+      expect(Object.keys(document.components.schemas.PredictResponseDto.properties ?? {})).toEqual([
+        'digit',
+        'probabilities',
+        'confidence',
+        'empty',
+        'number',
+      ]);
+      expect(Object.keys(document.components.schemas.DigitReadingDto.properties ?? {})).toEqual([
+        'digit',
+        'confidence',
+        'probabilities',
+        'box',
+      ]);
       expect(Object.keys(document.paths['/feedback'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '429', '507']));
       expect(document.components.schemas.FeedbackDto.required).toEqual(['image', 'label']);
       expect(Object.keys(document.components.schemas.FeedbackDto.properties ?? {})).toEqual(['image', 'label', 'predicted']);

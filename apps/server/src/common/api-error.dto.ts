@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiResponse } from '@nestjs/swagger';
-import { FEEDBACK_ERROR_CODES, FRAME_ERROR_CODES } from '@live-digits/shared';
+import { FEEDBACK_ERROR_CODES, FRAME_ERROR_CODES, MAX_DIGITS } from '@live-digits/shared';
 import { HTTP_ERROR_CODES } from './client-error.filter';
 
 const CODES = [...new Set<string>([...FRAME_ERROR_CODES, ...FEEDBACK_ERROR_CODES, ...HTTP_ERROR_CODES])];
@@ -17,6 +17,7 @@ export class ApiErrorDto {
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Bad input: INVALID_PAYLOAD, INVALID_IMAGE or IMAGE_TOO_LARGE',
   401: 'UNAUTHORIZED: a missing or wrong bearer token',
+  422: `TOO_MANY_DIGITS: more than ${MAX_DIGITS} digits on the image`,
   429: 'RATE_LIMITED: too many requests from this address; see Retry-After',
   500: 'STORAGE_FAILED or INTERNAL_ERROR',
   503: 'MODEL_UNAVAILABLE: no model is loaded yet',

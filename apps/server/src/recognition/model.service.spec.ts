@@ -79,6 +79,24 @@ describe(ModelService.name, () => {
       for (let d = 0; d < CLASS_COUNT; d++) expect(probabilities[d]).toBeCloseTo(answers[0].probabilities[d], 5);
   });
 
+  it("runs a frame's images together in one micro-batch, each answered as predict() answers it alone", async () => {
+    await saveThrowawayModel(modelDir);
+    // No window at all: a batch starts as soon as anything is queued, so only queueing together keeps them together.
+    await start({ batchMaxSize: 32, batchWindowMs: 0 });
+    const images = Array.from({ length: 5 }, (_, i) => new Float32Array(IMAGE_PIXELS).fill(i / 5));
+    const together = await sut.predictAll(images);
+    let { values } = await metrics.batchSize.get();
+    expect(values.find((v) => v.metricName?.endsWith('_count'))?.value).toBe(1);
+    expect(values.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(5);
+    for (const [i, image] of images.entries()) {
+      const alone = await sut.predict(image);
+      for (let d = 0; d < CLASS_COUNT; d++) expect(together[i].probabilities[d]).toBeCloseTo(alone.probabilities[d], 5);
+    }
+    ({ values } = await metrics.batchSize.get());
+    expect(values.find((v) => v.metricName?.endsWith('_count'))?.value).toBe(6);
+    await expect(sut.predictAll([IMAGE, new Float32Array(3)])).rejects.toThrow(/needs 784 pixels, got 3/);
+  });
+
   it('runs a lone image at once rather than waiting out the batch window', async () => {
     await saveThrowawayModel(modelDir);
     await start({ batchWindowMs: 1000 });

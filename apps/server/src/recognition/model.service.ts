@@ -132,12 +132,20 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
 
   /** Queues one 28×28 image for the next micro-batch. */
   predict(pixels: Float32Array): Promise<Prediction> {
+    return this.predictAll([pixels]).then(([prediction]) => prediction);
+  }
+
+  /**
+   * Queues several 28×28 images (a frame's digits and their alternative readings) all at once,
+   * before a batch is scheduled, so they run in the same micro-batch (up to `batchMaxSize`).
+   */
+  predictAll(images: Float32Array[]): Promise<Prediction[]> {
     if (!this.loaded) return Promise.reject(noModelLoaded());
-    if (pixels.length !== IMAGE_PIXELS) return Promise.reject(new Error(`predict() needs ${IMAGE_PIXELS} pixels, got ${pixels.length}`));
-    return new Promise<Prediction>((resolve, reject) => {
-      this.queue.push({ pixels, resolve, reject });
-      this.scheduleBatch();
-    });
+    const wrong = images.find((pixels) => pixels.length !== IMAGE_PIXELS);
+    if (wrong) return Promise.reject(new Error(`predict() needs ${IMAGE_PIXELS} pixels, got ${wrong.length}`));
+    const predictions = images.map((pixels) => new Promise<Prediction>((resolve, reject) => this.queue.push({ pixels, resolve, reject })));
+    this.scheduleBatch();
+    return Promise.all(predictions);
   }
 
   /** Loads the folder's model and swaps it in if it works. Serialised: reloads never overlap. */

@@ -3,7 +3,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-error.dto';
 import { RateLimit } from '../rate-limit/address-throttler.guard';
 import { PREDICT_THROTTLER } from '../rate-limit/throttlers';
-import { PredictRequestDto, PredictResponse } from './predict.dto';
+import { PredictRequestDto, PredictResponse, PredictResponseDto } from './predict.dto';
 import { RecognitionService } from './recognition.service';
 
 /** The HTTP twin of the `frame` event, in the Flask seed projects' format so their clients keep working. */
@@ -15,37 +15,17 @@ export class PredictController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Recognise one image (the Flask seed projects’ format)' })
-  @ApiBody({
-    type: PredictRequestDto,
-    schema: {
-      type: 'object',
-      required: ['image'],
-      properties: {
-        image: {
-          type: 'string',
-          description: 'A PNG, JPEG or WebP image as a data URL or bare base64',
-          example: 'data:image/png;base64,iVBORw0KGgo…',
-        },
-      },
-    },
-  })
+  @ApiOperation({ summary: 'Read the digits on one image (the Flask seed projects’ format, with every digit in `number`)' })
+  @ApiBody({ type: PredictRequestDto })
   @ApiOkResponse({
-    description: 'Ten probabilities for the digits 0–9; an empty canvas gives `empty: true`, no digit and all zeros',
-    schema: {
-      type: 'object',
-      required: ['digit', 'probabilities', 'confidence', 'empty'],
-      properties: {
-        digit: { type: 'integer', minimum: 0, maximum: 9, nullable: true },
-        probabilities: { type: 'array', items: { type: 'number' }, minItems: 10, maxItems: 10 },
-        confidence: { type: 'number', nullable: true },
-        empty: { type: 'boolean' },
-      },
-    },
+    type: PredictResponseDto,
+    description:
+      'Every digit on the image, left to right, in `number`; `digit`, `confidence` and `probabilities` describe the first one. ' +
+      'An empty canvas gives `empty: true`, no digit, all zeros and `number: null`',
   })
-  @ApiErrorResponses(400, 429, 503)
+  @ApiErrorResponses(400, 422, 429, 503)
   async predict(@Body() body: PredictRequestDto): Promise<PredictResponse> {
-    const { digit, probabilities, confidence, empty } = await this.recognition.recognize(body.image, { transport: 'http' });
-    return { digit, probabilities, confidence, empty };
+    const { digit, probabilities, confidence, empty, number } = await this.recognition.recognize(body.image, { transport: 'http' });
+    return { digit, probabilities, confidence, empty, number };
   }
 }

@@ -1,10 +1,12 @@
 import sharp from 'sharp';
 import { IMAGE_PIXELS, IMAGE_SIDE } from '@live-digits/shared/model/model-contract';
 import { PreprocessPool } from '@live-digits/shared/preprocessing/preprocess-pool';
+import { MAX_DIGITS } from '@live-digits/shared';
 import { blankCanvasPng, dataUrl, drawingPng, drawnDigits } from '../../../../test/server/support/drawings';
+import { numberPng } from '../../../../test/server/support/numbers';
 import { loadConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
-import { PreprocessService } from './preprocess.service';
+import { PreprocessedNumber, PreprocessService } from './preprocess.service';
 
 describe(PreprocessService.name, () => {
   const sut = new PreprocessService({ ...loadConfig({}), maxImageBytes: 200_000, maxImageSide: 1000 });
@@ -19,21 +21,43 @@ describe(PreprocessService.name, () => {
     for (const image of [drawing, dataUrl(drawing), drawing.toString('base64')]) {
       const result = await sut.preprocess(sut.imageBytes(image));
       expect(result.empty).toBe(false);
-      expect(result.pixels).toHaveLength(IMAGE_PIXELS);
-      expect(Math.max(...result.pixels)).toBeLessThanOrEqual(1);
-      expect(Math.min(...result.pixels)).toBeGreaterThanOrEqual(0);
-      expect(result.inkBox).not.toBeNull();
+      expect(result.groups).toHaveLength(1);
+      const [{ pixels, box }] = result.groups[0][0];
+      expect(pixels).toHaveLength(IMAGE_PIXELS);
+      expect(Math.max(...pixels)).toBeLessThanOrEqual(1);
+      expect(Math.min(...pixels)).toBeGreaterThanOrEqual(0);
+      expect(box.width).toBeGreaterThan(0);
     }
+  });
+
+  it('reads every digit of a number, left to right', async () => {
+    const digits = drawnDigits(3, 5);
+    const result = await sut.preprocess(await numberPng(digits));
+    expect(result.groups).toHaveLength(3);
+    const lefts = result.groups.map((readings) => readings[0][0].box.x);
+    expect([...lefts].sort((a, b) => a - b)).toEqual(lefts);
   });
 
   it('reports an untouched canvas as empty', async () => {
     const result = await sut.preprocess(sut.imageBytes(await blankCanvasPng()));
-    expect(result.empty).toBe(true);
-    expect(result.pixels.every((v) => v === 0)).toBe(true);
+    expect(result).toMatchObject({ empty: true, groups: [] });
+  });
+
+  it('refuses more than MAX_DIGITS digits as TOO_MANY_DIGITS', async () => {
+    const ones = Array.from(
+      { length: MAX_DIGITS + 1 },
+      (_, i) => `<path d="M${40 + i * 80} 100 L${40 + i * 80} 300" stroke="black" stroke-width="16"/>`,
+    );
+    const png = await sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="800" height="400">${ones.join('')}</svg>`))
+      .png()
+      .toBuffer();
+    const refused = await sut.preprocess(png).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ClientError);
+    expect(refused).toMatchObject({ code: 'TOO_MANY_DIGITS', message: expect.stringContaining('at most 8 digits') });
   });
 
   it('gives the 28×28 preview as a PNG data URL', async () => {
-    const { pixels } = await sut.preprocess(drawing);
+    const [{ pixels }] = (await sut.preprocess(drawing)).groups[0][0];
     const url = await sut.previewDataUrl(pixels);
     expect(url).toMatch(/^data:image\/png;base64,/);
     const meta = await sharp(Buffer.from(url.split(',')[1], 'base64')).metadata();
@@ -72,9 +96,9 @@ describe(PreprocessService.name, () => {
       const together = await Promise.all(images.map((image) => pooled.preprocess(image)));
       expect(onPool).toHaveBeenCalledTimes(images.length - 1);
       // Arrays from a thread belong to another realm: compare their values.
-      const plain = ({ pixels, ...rest }: Awaited<ReturnType<PreprocessService['preprocess']>>) => ({
+      const plain = ({ groups, ...rest }: PreprocessedNumber) => ({
         ...rest,
-        pixels: Array.from(pixels),
+        groups: groups.map((readings) => readings.map((digits) => digits.map((digit) => ({ ...digit, pixels: Array.from(digit.pixels) })))),
       });
       expect(plain(together[0])).toEqual(plain(alone));
       for (const [i, image] of images.entries()) expect(plain(together[i])).toEqual(plain(await sut.preprocess(image)));

@@ -5,8 +5,9 @@ import {
   declaredPngPixels,
   encodePreviewPng,
   imageBytesFrom,
+  PreprocessedNumber,
   PreprocessError,
-  preprocessImage,
+  preprocessNumber,
 } from '@live-digits/shared/preprocessing/preprocess';
 import { PreprocessPool } from '@live-digits/shared/preprocessing/preprocess-pool';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
@@ -14,10 +15,11 @@ import { ClientError } from '../common/client-error';
 
 /**
  * Turns what a client sent into what the model eats, with the shared preprocessing that training
- * uses too (sharp: decode, alpha over white, grey, ink box, 20×20 fit, centre of mass at 14,14).
- * Failures become {@link ClientError}s carrying INVALID_IMAGE or IMAGE_TOO_LARGE and the reason.
+ * uses too (sharp: decode, alpha over white, grey, the digits' ink pieces, and for each digit its
+ * ink box, 20×20 fit, centre of mass at 14,14). Failures become {@link ClientError}s carrying
+ * INVALID_IMAGE, IMAGE_TOO_LARGE or TOO_MANY_DIGITS and the reason.
  */
-export type PreprocessedImage = Awaited<ReturnType<typeof preprocessImage>>;
+export type { PreprocessedNumber };
 
 @Injectable()
 export class PreprocessService implements OnApplicationShutdown {
@@ -61,19 +63,21 @@ export class PreprocessService implements OnApplicationShutdown {
   }
 
   /**
-   * Bytes → the model's 28×28 input (IMAGE_PIXELS floats in [0, 1], white ink on black,
-   * MNIST-centred); `empty` when nothing is drawn. Refuses empty bytes, an image over the byte or
-   * side limits, and anything that is not a decodable PNG, JPEG or WebP.
+   * Bytes → every digit on the image, left to right, each as the model's 28×28 input
+   * (IMAGE_PIXELS floats in [0, 1], white ink on black, MNIST-centred) with its alternative
+   * readings (see preprocessNumber); `empty` when nothing is drawn. Refuses empty bytes, an image
+   * over the byte or side limits, anything that is not a decodable PNG, JPEG or WebP, and more
+   * than MAX_DIGITS digits.
    * A lone frame is preprocessed here: the event loop has nothing else to do, and the round trip
    * to a thread would only add latency. Frames that overlap go to the pool, where they use the
    * other cores while this loop serves sockets and runs inference.
    */
-  async preprocess(bytes: Uint8Array): Promise<PreprocessedImage> {
+  async preprocess(bytes: Uint8Array): Promise<PreprocessedNumber> {
     if ((declaredPngPixels(bytes) ?? 0) > HEAVY_PIXELS) return this.preprocessHeavy(bytes);
     const pool = this.inFlight > 0 && !this.heavyOnPool ? this.pool : undefined;
     this.inFlight++;
     try {
-      return await (pool ? pool.preprocess(bytes, this.limits) : preprocessImage(bytes, this.limits));
+      return await (pool ? pool.preprocess(bytes, this.limits) : preprocessNumber(bytes, this.limits));
     } catch (error) {
       throw toClientError(error);
     } finally {
@@ -86,11 +90,11 @@ export class PreprocessService implements OnApplicationShutdown {
    * heavy frames before it, so however many sockets send them, they use one core between them
    * and canvas frames keep the rest: one client's heavy-but-valid frames cannot starve others.
    */
-  private preprocessHeavy(bytes: Uint8Array): Promise<PreprocessedImage> {
+  private preprocessHeavy(bytes: Uint8Array): Promise<PreprocessedNumber> {
     const run = async () => {
       this.heavyOnPool = this.pool !== undefined;
       try {
-        return await (this.pool ? this.pool.preprocess(bytes, this.limits) : preprocessImage(bytes, this.limits));
+        return await (this.pool ? this.pool.preprocess(bytes, this.limits) : preprocessNumber(bytes, this.limits));
       } catch (error) {
         throw toClientError(error);
       } finally {

@@ -1,23 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import type { ImagePayload, PredictionPayload } from '@live-digits/shared';
-import { CLASS_COUNT } from '@live-digits/shared/model/model-contract';
+import type { DigitReading, ImagePayload, PredictionPayload } from '@live-digits/shared';
+import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
+import { candidateImages, chooseReadings } from '@live-digits/shared/preprocessing/preprocess';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelService } from './model.service';
-import { PreprocessedImage, PreprocessService } from './preprocess.service';
+import { PreprocessedNumber, PreprocessService } from './preprocess.service';
 
 export type Recognition = Omit<PredictionPayload, 'seq'>;
 
 export interface RecognizeOptions {
   /** performance.now() when the frame arrived; queueMs counts from here. */
   receivedAt?: number;
-  /** Include the 28×28 the model saw as a PNG data URL. */
+  /** Include the 28×28 the model saw (of the first digit) as a PNG data URL. */
   preview?: boolean;
   transport: 'socket' | 'http';
 }
 
 const NO_PROBABILITIES: readonly number[] = new Array<number>(CLASS_COUNT).fill(0);
 
-/** One image to one answer: preprocessing, then the model (skipped for an empty canvas), timed per stage. */
+/**
+ * One image to one answer: preprocessing (every digit on the image), then the model (skipped for
+ * an empty canvas), timed per stage. All of a frame's digits, and the alternative readings of a
+ * group that may be touching digits, go to the model in one batch; the surest reading of each
+ * group is kept.
+ */
 @Injectable()
 export class RecognitionService {
   constructor(
@@ -35,42 +41,43 @@ export class RecognitionService {
     const modelInfo = this.models.requireInfo();
     // Announced while preprocessing, so a micro-batch forming meanwhile waits for this image.
     const arrived = this.models.announce();
-    let image28: PreprocessedImage;
+    let number: PreprocessedNumber;
     try {
-      image28 = await this.preprocess.preprocess(this.preprocess.imageBytes(image));
+      number = await this.preprocess.preprocess(this.preprocess.imageBytes(image));
     } finally {
       arrived();
     }
     const preprocessed = performance.now();
 
-    let probabilities = [...NO_PROBABILITIES];
     let modelId = modelInfo.modelId;
-    if (!image28.empty) {
-      const prediction = await this.models.predict(image28.pixels);
-      probabilities = Array.from(prediction.probabilities);
-      modelId = prediction.modelId;
+    let readings: ReturnType<typeof chooseReadings> = [];
+    if (!number.empty) {
+      const predictions = await this.models.predictAll(candidateImages(number));
+      const probabilities = new Float32Array(predictions.length * CLASS_COUNT);
+      predictions.forEach((prediction, i) => probabilities.set(prediction.probabilities, i * CLASS_COUNT));
+      readings = chooseReadings(number, probabilities);
+      modelId = predictions[0].modelId;
     }
     const inferred = performance.now();
 
-    const digit = image28.empty ? null : argMax(probabilities);
-    const box = image28.inkBox;
+    const digits = readings.map(({ candidate: { box }, probabilities }): DigitReading => {
+      const values = Array.from(probabilities);
+      const digit = argMax(values);
+      return { digit, confidence: values[digit], probabilities: values, box: [box.x, box.y, box.width, box.height] };
+    });
+    // The top-level fields describe the first digit, for clients that read one digit.
+    const first = digits.at(0);
     const recognition: Recognition = {
-      empty: image28.empty,
-      digit,
-      confidence: digit === null ? null : probabilities[digit],
-      probabilities,
-      // One digit per image until segmentation lands (issue 11).
-      number:
-        digit === null || !box
-          ? null
-          : {
-              text: String(digit),
-              digits: [{ digit, confidence: probabilities[digit], probabilities, box: [box.x, box.y, box.width, box.height] }],
-            },
+      empty: number.empty,
+      digit: first?.digit ?? null,
+      confidence: first?.confidence ?? null,
+      probabilities: first?.probabilities ?? [...NO_PROBABILITIES],
+      number: first ? { text: digits.map(({ digit }) => digit).join(''), digits } : null,
       timings: { queueMs: 0, preprocessMs: 0, inferenceMs: 0, totalMs: 0 },
       modelId,
     };
-    if (preview) recognition.preview = await this.preprocess.previewDataUrl(image28.pixels);
+    if (preview)
+      recognition.preview = await this.preprocess.previewDataUrl(readings.at(0)?.candidate.pixels ?? new Float32Array(IMAGE_PIXELS));
     const finished = performance.now();
     recognition.timings = {
       queueMs: round(started - receivedAt),
@@ -79,7 +86,7 @@ export class RecognitionService {
       totalMs: round(finished - receivedAt),
     };
     this.metrics.observeStages(recognition.timings);
-    this.metrics.predictions.inc({ transport, empty: String(image28.empty) });
+    this.metrics.predictions.inc({ transport, empty: String(number.empty) });
     return recognition;
   }
 }

@@ -1,6 +1,22 @@
 import sharp from 'sharp';
-import { PreprocessError, preprocessImage } from './preprocess';
+import { PreprocessedNumber, PreprocessError, preprocessNumber } from './preprocess';
 import { PreprocessPool } from './preprocess-pool';
+
+function svgPng(body: string, width = 400): Promise<Buffer> {
+  return sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="400">${body}</svg>`))
+    .png()
+    .toBuffer();
+}
+
+/** The result with its pixels as plain arrays: typed arrays made on another thread are of another realm. */
+function plain(number: PreprocessedNumber) {
+  return {
+    ...number,
+    groups: number.groups.map((readings) => readings.map((digits) => digits.map((d) => ({ ...d, pixels: Array.from(d.pixels) })))),
+  };
+}
+
+const stroke = (x: number) => `<path d="M${x} 60 L${x} 340" stroke="black" stroke-width="24" stroke-linecap="round"/>`;
 
 describe(PreprocessPool.name, () => {
   let sut: PreprocessPool;
@@ -8,17 +24,27 @@ describe(PreprocessPool.name, () => {
 
   beforeAll(async () => {
     sut = PreprocessPool.start(2);
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"><path d="M200 60 L200 340" stroke="black" stroke-width="24" stroke-linecap="round"/></svg>`;
-    drawing = await sharp(Buffer.from(svg)).png().toBuffer();
+    drawing = await svgPng(stroke(200));
   });
 
   afterAll(() => sut.close());
 
-  it('gives exactly what preprocessImage gives on this thread', async () => {
-    const [inWorker, here] = await Promise.all([sut.preprocess(drawing), preprocessImage(drawing)]);
+  it('gives exactly what preprocessNumber gives on this thread', async () => {
+    const [inWorker, here] = await Promise.all([sut.preprocess(drawing), preprocessNumber(drawing)]);
     expect(inWorker.empty).toBe(false);
-    expect(inWorker.inkBox).toEqual(here.inkBox);
-    expect(Array.from(inWorker.pixels)).toEqual(Array.from(here.pixels));
+    expect(plain(inWorker)).toEqual(plain(here));
+  });
+
+  it('carries every group and every reading of a number across', async () => {
+    // Three strokes and a touching pair of rings (offered whole and cut).
+    const rings =
+      '<ellipse cx="520" cy="200" rx="80" ry="100" fill="none" stroke="black" stroke-width="20"/>' +
+      '<ellipse cx="680" cy="200" rx="80" ry="100" fill="none" stroke="black" stroke-width="20"/>';
+    const number = await svgPng(stroke(100) + stroke(200) + stroke(300) + rings, 800);
+    const [inWorker, here] = await Promise.all([sut.preprocess(number), preprocessNumber(number)]);
+    expect(inWorker.groups).toHaveLength(4);
+    expect(inWorker.groups[3].length).toBeGreaterThan(1);
+    expect(plain(inWorker)).toEqual(plain(here));
   });
 
   it('answers many frames at once, each with its own result', async () => {
@@ -32,5 +58,7 @@ describe(PreprocessPool.name, () => {
   it('passes on the preprocessing error with its code', async () => {
     await expect(sut.preprocess(Buffer.from('not an image'))).rejects.toBeInstanceOf(PreprocessError);
     await expect(sut.preprocess(drawing, { maxBytes: 100 })).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    const nine = await svgPng(Array.from({ length: 9 }, (_, i) => stroke(40 + i * 80)).join(''), 800);
+    await expect(sut.preprocess(nine)).rejects.toMatchObject({ code: 'TOO_MANY_DIGITS' });
   });
 });

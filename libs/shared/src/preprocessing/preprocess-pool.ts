@@ -1,11 +1,11 @@
 /**
- * `preprocessImage` on worker threads. Decoding and the JS pixel loops cost a server ≈ 2–3 ms per
+ * `preprocessNumber` on worker threads. Decoding and the JS pixel loops cost a server ≈ 2–3 ms per
  * frame on its event loop, which also runs inference and every socket: on worker threads they use
  * the other cores and the loop stays free. Results are the same function's, byte for byte.
  */
 import { Worker } from 'node:worker_threads';
 import { startWorker } from '../workers/start-worker';
-import { PreprocessedImage, PreprocessError, PreprocessErrorCode, PreprocessLimits } from './preprocess';
+import { PreprocessedNumber, PreprocessError, PreprocessErrorCode, PreprocessLimits } from './preprocess';
 
 export interface PreprocessRequest {
   id: number;
@@ -14,10 +14,10 @@ export interface PreprocessRequest {
 }
 
 export type PreprocessResponse =
-  { id: number; image: PreprocessedImage } | { id: number; error: { code?: PreprocessErrorCode; message: string } };
+  { id: number; number: PreprocessedNumber } | { id: number; error: { code?: PreprocessErrorCode; message: string } };
 
 interface Pending {
-  resolve(image: PreprocessedImage): void;
+  resolve(number: PreprocessedNumber): void;
   reject(error: Error): void;
 }
 
@@ -29,7 +29,7 @@ class PreprocessWorker {
       const waiting = this.pending.get(response.id);
       this.pending.delete(response.id);
       if (!waiting) return;
-      if ('image' in response) waiting.resolve(response.image);
+      if ('number' in response) waiting.resolve(response.number);
       else if (response.error.code) waiting.reject(new PreprocessError(response.error.code, response.error.message));
       else waiting.reject(new Error(response.error.message));
     });
@@ -53,8 +53,8 @@ export class PreprocessPool {
     return new PreprocessPool(Array.from({ length: count }, () => new PreprocessWorker(startWorker(__filename, 'preprocess.worker'))));
   }
 
-  /** Same contract as `preprocessImage`; the bytes are copied to the least busy worker. */
-  preprocess(bytes: Uint8Array, limits: Partial<PreprocessLimits> = {}): Promise<PreprocessedImage> {
+  /** Same contract as `preprocessNumber`; the bytes are copied to the least busy worker. */
+  preprocess(bytes: Uint8Array, limits: Partial<PreprocessLimits> = {}): Promise<PreprocessedNumber> {
     const worker = this.workers.reduce((least, w) => (w.pending.size < least.pending.size ? w : least));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -1,12 +1,16 @@
-/** A preprocessing thread: `preprocessImage` off the caller's event loop (see PreprocessPool). */
+/** A preprocessing thread: `preprocessNumber` off the caller's event loop (see PreprocessPool). */
 import { parentPort } from 'node:worker_threads';
-import { PreprocessError, preprocessImage } from './preprocess';
+import { candidateImages, PreprocessError, preprocessNumber } from './preprocess';
 import type { PreprocessRequest, PreprocessResponse } from './preprocess-pool';
 
 const port = parentPort!;
 port.on('message', ({ id, bytes, limits }: PreprocessRequest) => {
-  preprocessImage(bytes, limits).then(
-    (image) => port.postMessage({ id, image } satisfies PreprocessResponse, [image.pixels.buffer as ArrayBuffer]),
+  preprocessNumber(bytes, limits).then(
+    (number) => {
+      // Every candidate's pixels move to the caller rather than being copied.
+      const buffers = new Set(candidateImages(number).map((pixels) => pixels.buffer as ArrayBuffer));
+      port.postMessage({ id, number } satisfies PreprocessResponse, [...buffers]);
+    },
     (error: unknown) =>
       port.postMessage({
         id,
