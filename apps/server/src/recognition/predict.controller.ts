@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-error.dto';
 import { RateLimit } from '../rate-limit/address-throttler.guard';
 import { PREDICT_THROTTLER } from '../rate-limit/throttlers';
-import { PredictRequestDto, PredictResponse } from './predict.dto';
+import { insightAsBase64 } from './insight/insight-encoding';
+import { PredictQueryDto, PredictRequestDto, PredictResponse } from './predict.dto';
 import { RecognitionService } from './recognition.service';
 
 /** The HTTP twin of the `frame` event, in the Flask seed projects' format so their clients keep working. */
@@ -43,9 +44,18 @@ export class PredictController {
       },
     },
   })
+  @ApiQuery({
+    name: 'insight',
+    required: false,
+    enum: ['1', 'true'],
+    description: 'Add `insight`: the input, saliency and layer activations (see docs/socket-contract.md), `data` as base64',
+  })
   @ApiErrorResponses(400, 429, 503)
-  async predict(@Body() body: PredictRequestDto): Promise<PredictResponse> {
-    const { digit, probabilities, confidence, empty } = await this.recognition.recognize(body.image, { transport: 'http' });
-    return { digit, probabilities, confidence, empty };
+  async predict(@Body() body: PredictRequestDto, @Query() query: PredictQueryDto): Promise<PredictResponse> {
+    const { digit, probabilities, confidence, empty, insight } = await this.recognition.recognize(body.image, {
+      transport: 'http',
+      ...(query.insight !== undefined && { insight: true }),
+    });
+    return { digit, probabilities, confidence, empty, ...(insight && { insight: insightAsBase64(insight) }) };
   }
 }

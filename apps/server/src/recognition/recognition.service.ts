@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ImagePayload, PredictionPayload } from '@live-digits/shared';
+import type { DigitInsight, ImagePayload, InsightRequest, PredictionPayload } from '@live-digits/shared';
 import { CLASS_COUNT } from '@live-digits/shared/model/model-contract';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelService } from './model.service';
@@ -12,6 +12,8 @@ export interface RecognizeOptions {
   receivedAt?: number;
   /** Include the 28×28 the model saw as a PNG data URL. */
   preview?: boolean;
+  /** Explain the guess (or the digit asked for) with the network's insides; nothing is computed without it. */
+  insight?: InsightRequest;
   transport: 'socket' | 'http';
 }
 
@@ -29,7 +31,7 @@ export class RecognitionService {
   /** `image` as the gateway or controller validated it; rejects with a ClientError for what it cannot answer. */
   async recognize(
     image: ImagePayload,
-    { receivedAt = performance.now(), preview = false, transport }: RecognizeOptions,
+    { receivedAt = performance.now(), preview = false, insight, transport }: RecognizeOptions,
   ): Promise<Recognition> {
     const started = performance.now();
     const modelInfo = this.models.requireInfo();
@@ -45,7 +47,14 @@ export class RecognitionService {
 
     let probabilities = [...NO_PROBABILITIES];
     let modelId = modelInfo.modelId;
-    if (!image28.empty) {
+    let digitInsight: DigitInsight<Uint8Array> | undefined;
+    if (!image28.empty && insight) {
+      // The explaining pass answers too: its forward pass gives the probabilities.
+      const explained = await this.models.explain([image28.pixels], [insight === true ? undefined : insight.digit]);
+      probabilities = Array.from(explained.probabilities[0]);
+      modelId = explained.modelId;
+      digitInsight = { ...explained.insights[0], placement: image28.placement! };
+    } else if (!image28.empty) {
       const prediction = await this.models.predict(image28.pixels);
       probabilities = Array.from(prediction.probabilities);
       modelId = prediction.modelId;
@@ -65,11 +74,20 @@ export class RecognitionService {
           ? null
           : {
               text: String(digit),
-              digits: [{ digit, confidence: probabilities[digit], probabilities, box: [box.x, box.y, box.width, box.height] }],
+              digits: [
+                {
+                  digit,
+                  confidence: probabilities[digit],
+                  probabilities,
+                  box: [box.x, box.y, box.width, box.height],
+                  ...(digitInsight && { insight: digitInsight }),
+                },
+              ],
             },
       timings: { queueMs: 0, preprocessMs: 0, inferenceMs: 0, totalMs: 0 },
       modelId,
     };
+    if (digitInsight) recognition.insight = digitInsight;
     if (preview) recognition.preview = await this.preprocess.previewDataUrl(image28.pixels);
     const finished = performance.now();
     recognition.timings = {

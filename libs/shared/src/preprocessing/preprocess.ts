@@ -16,7 +16,7 @@
  */
 import sharp from 'sharp';
 import { IMAGE_PIXELS, IMAGE_SIDE } from '../model/model-contract';
-import type { ImagePayload } from '../protocol/recognition.events';
+import type { ImagePayload, InputPlacement } from '../protocol/recognition.events';
 
 export interface PreprocessLimits {
   /** Largest encoded image accepted, in bytes. */
@@ -42,6 +42,8 @@ export interface PreprocessedImage {
   /** No ink worth calling a digit: pixels are all 0 and there is no guess to make. */
   empty: boolean;
   inkBox: InkBox | null;
+  /** Where the 28×28 sits on the source image (ink crop, 20 px fit, centre-of-mass shift); null when empty. */
+  placement: InputPlacement | null;
   /** Size of the source image. */
   width: number;
   height: number;
@@ -205,14 +207,18 @@ function reason(error: unknown): string {
 /** Everything after decoding: plain loops over the raw buffer. */
 function toMnist(image: RawImage): PreprocessedImage {
   const { width, height } = image;
-  const blank = { pixels: new Float32Array(IMAGE_PIXELS), empty: true, inkBox: null, width, height };
+  const blank = { pixels: new Float32Array(IMAGE_PIXELS), empty: true, inkBox: null, placement: null, width, height };
   const ink = inkPlane(image);
   const profile = inkProfile(ink, width, height);
   if (profile.strongest < MIN_CONTRAST * 255) return blank;
   const levels = inkLevels(profile.strongest);
   const inkBox = findInkBox(profile, levels);
   if (!inkBox) return blank;
-  return { pixels: centreByMass(fitInBox(ink, levels, width, inkBox)), empty: false, inkBox, width, height };
+  const fitted = fitInBox(ink, levels, width, inkBox);
+  const { pixels, shiftX, shiftY } = centreByMass(fitted);
+  // Source x → fitted (x − box.x) · scale → input + shift, the same for y.
+  const placement = { scale: fitted.scale, dx: shiftX - inkBox.x * fitted.scale, dy: shiftY - inkBox.y * fitted.scale };
+  return { pixels, empty: false, inkBox, placement, width, height };
 }
 
 /** How much ink each pixel holds, 0–255: pixel i's is `values[offset + i * stride]`. */
@@ -351,6 +357,8 @@ interface FittedInk {
   values: Float32Array;
   width: number;
   height: number;
+  /** Fitted pixels per source pixel. */
+  scale: number;
 }
 
 /**
@@ -392,7 +400,7 @@ function fitInBox({ values: ink, offset, stride }: InkPlane, levels: Float32Arra
   let brightest = 0;
   for (let i = 0; i < values.length; i++) if (values[i] > brightest) brightest = values[i];
   if (brightest > 0 && brightest < 1) for (let i = 0; i < values.length; i++) values[i] /= brightest;
-  return { values, width, height };
+  return { values, width, height, scale };
 }
 
 /** For one output pixel: the first source pixel it reads and the weight of each source pixel from there. */
@@ -439,7 +447,7 @@ function axisWeights(sourceLength: number, outputLength: number, scale: number):
  * learnt from, for a gain (centring to ±0.5 px) that the model's translation augmentation makes
  * irrelevant. Ink pushed past the field's edge by a lopsided digit is lost, as in MNIST.
  */
-function centreByMass({ values, width, height }: FittedInk): Float32Array {
+function centreByMass({ values, width, height }: FittedInk): { pixels: Float32Array; shiftX: number; shiftY: number } {
   let mass = 0,
     massX = 0,
     massY = 0;
@@ -463,7 +471,7 @@ function centreByMass({ values, width, height }: FittedInk): Float32Array {
       pixels[outY * IMAGE_SIDE + outX] = Math.min(1, values[y * width + x]);
     }
   }
-  return pixels;
+  return { pixels, shiftX, shiftY };
 }
 
 /**
