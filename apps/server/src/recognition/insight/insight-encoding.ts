@@ -7,8 +7,8 @@
  * a little over the budget. While the payload is too big, the layer with the most bytes gives up
  * its least active channel (the smallest sum of activations: a map that says least about this
  * drawing). Channels sent keep their order; `channelIndices` names them and `totalChannels` says how
- * many the layer has. For digit-net that is a few of the 32 maps of each of the two first conv
- * layers (28×28 and 26×26); everything else goes whole.
+ * many the layer has. For digit-net that is 5 of the first conv layer's 32 maps (28×28) and 1 of
+ * the second's (26×26); everything else goes whole.
  */
 import type { DigitInsight, InsightLayer, WireBytes } from '@live-digits/shared';
 import { IMAGE_SIDE } from '@live-digits/shared/model/model-contract';
