@@ -8,14 +8,16 @@
  * makes this a 4 *rather than* the digits it might have been, and for "why not 7?" what in the
  * drawing pulls towards 7 rather than towards the guess — the question asked. On 200 drawn digits
  * it is also the more faithful (blacking out its 20 most salient pixels drops the digit's
- * probability from ≈ 0.97 to 0.582, the logit's to 0.608, 20 random ink pixels to 0.816), and no
+ * probability from 0.983 to 0.582, the logit's to 0.608, 20 random ink pixels to 0.816), and no
  * map came out blank (the temperature folded into the model keeps the probabilities off 1.0, where
  * this gradient would vanish). The probability itself saturates near 1; it is not used.
  *
  * Why one sample: the figures of every method tried are in docs/socket-contract.md ("Insight");
  * SmoothGrad and integrated gradients are a little more faithful but cost a backward pass per
  * sample, and on wasm a backward pass costs ≈ 5 forward ones (its Conv2DBackpropInput is not
- * XNNPACK's), so 8 samples would take ≈ 100 ms a frame against a plain frame's ≈ 10 ms.
+ * XNNPACK's), so 8 samples would take ≈ 100 ms a frame against a plain frame's ≈ 6 ms. (Training's
+ * faster wasm convolution gradients, `training/src/tf/conv2d-gradient.ts`, cut that ≈ 4×; the
+ * server cannot import training, so they would have to move to libs/shared first.)
  *
  * Methods, all over the same batch of samples (the image itself is always sample 0, whose
  * forward pass gives the probabilities and activations that are sent):
@@ -129,7 +131,8 @@ function computeInsightTensors(
       let probabilities: tf.Tensor | undefined;
       const gradient = tf.grad((batch: tf.Tensor) => {
         const outputs = view.model.apply(batch, { training: false }) as tf.Tensor[];
-        const clean = (output: tf.Tensor) => output.slice(0, count);
+        // One sample per image (the default method): the batch is the images, nothing to cut.
+        const clean = (output: tf.Tensor) => (groups === 1 ? output : output.slice(0, count));
         probabilities = tf.keep(clean(outputs[view.probabilitiesOutput]));
         kept.push(probabilities);
         kept.push(...view.layers.map((_, index) => tf.keep(clean(outputs[index]))));
@@ -143,7 +146,7 @@ function computeInsightTensors(
         const scores = !logits ? tf.log(tf.add(source, 1e-12)) : method.objective === 'logit' ? logits : tf.logSoftmax(logits);
         return tf.sum(tf.mul(scores, mask));
       })(samples);
-      const meanGradient = tf.mean(gradient.reshape([groups, count, IMAGE_SIDE, IMAGE_SIDE, 1]), 0);
+      const meanGradient = groups === 1 ? gradient : tf.mean(gradient.reshape([groups, count, IMAGE_SIDE, IMAGE_SIDE, 1]), 0);
       const timesInput =
         method.name === 'gradient-x-input' || method.name === 'smoothgrad-x-input' || method.name === 'integrated-gradients';
       const saliency = (timesInput ? tf.mul(meanGradient, images) : meanGradient).reshape([count, IMAGE_PIXELS]);

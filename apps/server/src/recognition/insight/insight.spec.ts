@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { initTensorFlow, tf } from '@live-digits/shared/tf/tf';
 import { CLASS_COUNT, IMAGE_PIXELS, IMAGE_SIDE } from '@live-digits/shared/model/model-contract';
 import { loadModelFolder } from '@live-digits/shared/model/model-files';
@@ -240,6 +241,43 @@ describe(encodeInsight.name, () => {
     expect(Buffer.from(text.saliency.data, 'base64')).toEqual(Buffer.from(binary.saliency.data));
     text.layers.forEach((layer, i) => expect(Buffer.from(layer.data, 'base64')).toEqual(Buffer.from(binary.layers[i].data)));
     expect(text.placement).toEqual(binary.placement);
+  });
+});
+
+describe('the placement of the 28×28 on the drawing', () => {
+  it('maps a known ink crop onto exactly the input pixels its ink landed on, and back', async () => {
+    // A solid bar 100 px wide and 200 px tall at (120, 60) on the page's 400×400 transparent canvas.
+    const box = { x: 120, y: 60, width: 100, height: 200 };
+    const bar = await sharp({ create: { width: box.width, height: box.height, channels: 4, background: '#000' } })
+      .png()
+      .toBuffer();
+    const png = await sharp({ create: { width: 400, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .composite([{ input: bar, left: box.x, top: box.y }])
+      .png()
+      .toBuffer();
+    const { pixels, placement } = await preprocessImage(png);
+    expect(placement!.scale).toBeCloseTo(20 / 200, 10); // the longest side fitted to 20 px
+    const toInput = (x: number, y: number) => [x * placement!.scale + placement!.dx, y * placement!.scale + placement!.dy];
+    const [left, top] = toInput(box.x, box.y);
+    const [right, bottom] = toInput(box.x + box.width, box.y + box.height);
+    // The ink in the 28×28 covers [left, right) × [top, bottom), pixel edges included.
+    const inked = Array.from(pixels.keys()).filter((p) => pixels[p] > 0.5);
+    const columns = inked.map((p) => p % IMAGE_SIDE);
+    const rows = inked.map((p) => Math.floor(p / IMAGE_SIDE));
+    expect([Math.min(...columns), Math.max(...columns) + 1, Math.min(...rows), Math.max(...rows) + 1]).toEqual(
+      [left, right, top, bottom].map((v) => expect.closeTo(v, 6)),
+    );
+    // And back: an input pixel's centre comes from inside the bar.
+    const [u, v] = [(left + right) / 2, (top + bottom) / 2];
+    expect((u - placement!.dx) / placement!.scale).toBeCloseTo(box.x + box.width / 2, 6);
+    expect((v - placement!.dy) / placement!.scale).toBeCloseTo(box.y + box.height / 2, 6);
+  });
+
+  it('is null for an empty canvas', async () => {
+    const png = await sharp({ create: { width: 400, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
+    await expect(preprocessImage(png)).resolves.toMatchObject({ empty: true, placement: null });
   });
 });
 
