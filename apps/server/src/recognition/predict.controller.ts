@@ -41,6 +41,10 @@ export class PredictController {
         probabilities: { type: 'array', items: { type: 'number' }, minItems: 10, maxItems: 10 },
         confidence: { type: 'number', nullable: true },
         empty: { type: 'boolean' },
+        insight: {
+          type: 'object',
+          description: 'Only with `?insight=1` and a digit drawn: DigitInsight (docs/socket-contract.md, "Insight"), every `data` base64',
+        },
       },
     },
   })
