@@ -4,6 +4,8 @@
  * streaming 400×400 canvas drawings over WebSocket.
  *
  *   1 client   frame → prediction latency p50 / p95 / p99 (closed loop: next frame when answered)
+ *   insight    1 client, frames asking for the network's insides (`insight: true`) interleaved with
+ *              plain ones in the same run: p50 / p99 of each and their ratio (target p50 ≤ 2×)
  *   1 client   POST /predict latency and requests/s (the Flask seed projects' API), for comparison
  *   N clients  streaming at a steady pace (open loop, --rate frames/s each): predictions/s
  *              delivered and latency p50 / p95 / p99 — the realistic case, where a frame that
@@ -27,7 +29,7 @@
  * Counts and durations are bounded; figures are printed and written to bench/results/server.json.
  * Flags: --clients N (≤ 200, default 50) --rate F (frames/s per client in the open loop, default 8)
  * --frames N (closed loop, ≤ 100000, default 10000) --seconds S (cap per phase; open loop 15 s)
- * --flood-only (just the flood rows) --numbers-only (just the numbers row) --profile (the server writes a V8 CPU profile to bench/results/ when it exits).
+ * --flood-only (just the flood rows) --numbers-only (just the numbers row) --insight-only (just the insight row) --profile (the server writes a V8 CPU profile to bench/results/ when it exits).
  * The server's environment passes through: `HEAP_GROWING_PERCENT=0 npm run bench:server` measures
  * it with V8's own heap sizing; the GC counts per phase come from the server's `--trace-gc`.
  */
@@ -38,8 +40,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { io, Socket } from 'socket.io-client';
-import type { ClientToServerEvents, PredictionPayload, ServerToClientEvents } from '@live-digits/shared';
-import { SOCKET_PATH } from '@live-digits/shared';
+import type { ClientToServerEvents, InsightRequest, PredictionPayload, ServerToClientEvents } from '@live-digits/shared';
+import { RECOGNITION_PARSER, SOCKET_PATH } from '@live-digits/shared';
 import { DrawnDigit, generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { DEFAULT_MODEL_DIR, MODEL_JSON } from '@live-digits/shared/model/model-files';
@@ -56,6 +58,8 @@ const OPEN_LOOP_SECONDS = 15;
 const FRAMES = numberFlag('frames', 10_000, 100_000);
 const PHASE_SECONDS = numberFlag('seconds', 90, 600);
 const SINGLE_FRAMES = 2000;
+/** Frames of each kind in the insight row. */
+const INSIGHT_FRAMES = 500;
 const HTTP_REQUESTS = 500;
 const WARM_UP_FRAMES = 300;
 /** Warm-up under N clients runs in rounds of this many frames until RSS stops rising (at most WARM_UP_ROUNDS). */
@@ -160,7 +164,14 @@ function meanBatch(from: { batches: number; batchedImages: number }, to: { batch
 // —— clients ——
 
 function connect(url: string): Promise<ClientSocket> {
-  const socket: ClientSocket = io(url, { path: SOCKET_PATH, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket: ClientSocket = io(url, {
+    path: SOCKET_PATH,
+    // Takes the many binary planes of an insight (the stock decoder stops at 10 attachments).
+    parser: RECOGNITION_PARSER,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
@@ -173,6 +184,7 @@ async function closedLoop(
   images: Buffer[],
   keepGoing: () => boolean,
   onAnswer: (ms: number, prediction: PredictionPayload) => void,
+  insightFor: (seq: number) => InsightRequest | undefined = () => undefined,
 ): Promise<void> {
   let seq = 0;
   while (keepGoing()) {
@@ -188,7 +200,8 @@ async function closedLoop(
         clearTimeout(timer);
         reject(new Error(`${error.code}: ${error.message}`));
       });
-      socket.emit('frame', { seq: ++seq, image, final: true });
+      const insight = insightFor(++seq);
+      socket.emit('frame', { seq, image, final: true, ...(insight && { insight }) });
     });
     onAnswer(performance.now() - sent, answer);
   }
@@ -450,6 +463,59 @@ function printNumbers(numbers: Awaited<ReturnType<typeof numbersPhase>>): void {
   );
 }
 
+/**
+ * One client in a closed loop, odd frames plain and even ones asking for insight, so both kinds
+ * meet the same server state; the first frames of each kind warm up and are not counted.
+ */
+async function insightPhase(url: string, images: Buffer[]) {
+  const plain: number[] = [];
+  const insight: number[] = [];
+  let insightBytes = 0;
+  const socket = await connect(url);
+  let answered = 0;
+  const warmUp = 100;
+  await closedLoop(
+    socket,
+    images,
+    () => answered < 2 * (INSIGHT_FRAMES + warmUp),
+    (ms, prediction) => {
+      answered++;
+      const asked = prediction.seq % 2 === 0;
+      if (asked && !prediction.insight) throw new Error(`frame ${prediction.seq} asked for insight and got none`);
+      if (!asked && prediction.insight) throw new Error(`frame ${prediction.seq} did not ask for insight and got some`);
+      if (answered <= 2 * warmUp) return;
+      (asked ? insight : plain).push(ms);
+      if (asked) {
+        const { input, saliency, layers } = prediction.insight!;
+        insightBytes = Math.max(
+          insightBytes,
+          [input, saliency, ...layers].reduce((sum, plane) => sum + (plane.data as Uint8Array).byteLength, 0),
+        );
+      }
+    },
+    (seq) => (seq % 2 === 0 ? true : undefined),
+  );
+  socket.disconnect();
+  const plainSummary = latencySummary(plain);
+  const insightSummary = latencySummary(insight);
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  return {
+    plain: plainSummary,
+    insight: insightSummary,
+    p50Ratio: ratio(insightSummary.p50, plainSummary.p50),
+    p99Ratio: ratio(insightSummary.p99, plainSummary.p99),
+    largestPlanesBytes: insightBytes,
+  };
+}
+
+function printInsight(result: Awaited<ReturnType<typeof insightPhase>>): void {
+  console.log(
+    `insight, 1 client, ${result.insight.count} frames with insight: true and ${result.plain.count} plain, interleaved: ` +
+      `p50 ${result.insight.p50} ms vs ${result.plain.p50} ms (${result.p50Ratio}×, target ≤ 2×), ` +
+      `p99 ${result.insight.p99} ms vs ${result.plain.p99} ms (${result.p99Ratio}×); planes up to ${result.largestPlanesBytes} bytes a digit`,
+  );
+}
+
 async function main(): Promise<void> {
   let modelDir = path.join(ROOT, DEFAULT_MODEL_DIR);
   let modelNote = DEFAULT_MODEL_DIR;
@@ -468,6 +534,17 @@ async function main(): Promise<void> {
     `Server benchmark: ${modelNote}; ${images.length} drawings of ${Math.round(images.reduce((s, b) => s + b.length, 0) / images.length)} bytes (400×400 PNG)`,
   );
 
+  if (process.argv.includes('--insight-only')) {
+    const server = await startServer(modelDir);
+    try {
+      printInsight(await insightPhase(server.url, images));
+    } finally {
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => server.child.once('exit', resolve));
+      if (scratch) await rm(scratch, { recursive: true, force: true });
+    }
+    return;
+  }
   if (process.argv.includes('--flood-only')) {
     printFlood(await floodPhase(modelDir, images));
     if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -524,6 +601,10 @@ async function main(): Promise<void> {
     console.log(`  server-side medians: ${stages.describe(50)}`);
     console.log(`  server-side p99s:    ${stages.describe(99)}`);
     console.log(`  server GCs: ${gcsSince(server, singleGcs)}`);
+
+    // Insight against plain frames, one client, the same run.
+    const insight = await insightPhase(server.url, images);
+    printInsight(insight);
 
     // 1 client over HTTP, the seed projects' API.
     const http: number[] = [];
@@ -642,6 +723,7 @@ async function main(): Promise<void> {
       node: process.version,
       oneClient,
       serverStagesMedianMs: stages.percentile(50),
+      insight,
       http: httpSummary,
       numbers,
       openLoop: { ...openLoopResult, serverStagesMs: { p50: pacedStages.percentile(50), p99: pacedStages.percentile(99) } },

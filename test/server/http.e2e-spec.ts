@@ -284,13 +284,16 @@ describe('HTTP API', () => {
         'confidence',
         'empty',
         'number',
+        'insight',
       ]);
       expect(Object.keys(document.components.schemas.DigitReadingDto.properties ?? {})).toEqual([
         'digit',
         'confidence',
         'probabilities',
         'box',
+        'insight',
       ]);
+      expect(document.components.schemas.PredictResponseDto.required).not.toContain('insight');
       expect(Object.keys(document.paths['/feedback'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '429', '507']));
       expect(document.components.schemas.FeedbackDto.required).toEqual(['image', 'label']);
       expect(Object.keys(document.components.schemas.FeedbackDto.properties ?? {})).toEqual(['image', 'label', 'predicted']);

@@ -1,1 +1,2 @@
 export * from './protocol/recognition.events';
+export * from './protocol/socket-parser';

@@ -5,7 +5,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { io, Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@live-digits/shared';
-import { SOCKET_PATH } from '@live-digits/shared';
+import { RECOGNITION_PARSER, SOCKET_PATH } from '@live-digits/shared';
 import { createApp } from '../../../apps/server/src/app.factory';
 import { AppConfig, loadConfig } from '../../../apps/server/src/config/app.config';
 import { QuietLogger } from './quiet-logger';
@@ -51,6 +51,7 @@ export function connect(
 ): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, {
     path: SOCKET_PATH,
+    parser: RECOGNITION_PARSER,
     transports: [transport],
     upgrade: false,
     reconnection: false,

@@ -15,7 +15,7 @@ export interface PayloadShapeLimits {
   maxDepth: number;
 }
 
-/** Every payload of the contract fits with room to spare (`frame` has 4 fields, `feedback` 3, none nests). */
+/** Every payload of the contract fits with room to spare (`frame` has 5 fields and `insight.digit` one level down, `feedback` 3). */
 export const PAYLOAD_SHAPE_LIMITS: PayloadShapeLimits = { maxFields: 32, maxDepth: 4 };
 
 /**

@@ -1,7 +1,7 @@
 /** Validation shared by the gateways and the controllers: one pipe, one error shape, one image rule. */
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import type { ImagePayload } from '@live-digits/shared';
+import type { ImagePayload, InsightRequest } from '@live-digits/shared';
 import { ClientError } from './client-error';
 
 /** Each failed constraint as a sentence fragment naming its field (`seq must be a whole number`). */
@@ -60,5 +60,28 @@ export function IsImagePayload(options?: ValidationOptions): PropertyDecorator {
       propertyName: propertyName as string,
       options: { message: 'image must be PNG, JPEG or WebP bytes, or a data URL or base64 string of them', ...options },
       validator: { validate: isImagePayload },
+    });
+}
+
+/**
+ * A frame's `insight`: `true` (explain the top guess) or `{ digit }` with a whole number 0–9 (explain
+ * that digit, "why not 7?") and no other field.
+ */
+export function isInsightRequest(value: unknown): value is InsightRequest {
+  if (value === true) return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) return false;
+  const keys = Object.keys(value);
+  const { digit } = value as { digit?: unknown };
+  return keys.length === 1 && keys[0] === 'digit' && Number.isInteger(digit) && (digit as number) >= 0 && (digit as number) <= 9;
+}
+
+export function IsInsightRequest(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isInsightRequest',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: 'insight must be true (the top guess) or { digit } with a whole number from 0 to 9', ...options },
+      validator: { validate: isInsightRequest },
     });
 }

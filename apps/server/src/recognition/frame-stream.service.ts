@@ -97,6 +97,7 @@ export class FrameStreamService implements BeforeApplicationShutdown {
       const recognition = await this.recognition.recognize(frame.image, {
         receivedAt: frame.receivedAt,
         preview: frame.preview === true,
+        insight: frame.insight,
         transport: 'socket',
       });
       const prediction: PredictionPayload = { seq: frame.seq, ...recognition };

@@ -1,6 +1,6 @@
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { FramePayload, ImagePayload } from '@live-digits/shared';
-import { IsImagePayload } from '../common/validation';
+import type { FramePayload, ImagePayload, InsightRequest } from '@live-digits/shared';
+import { IsImagePayload, IsInsightRequest } from '../common/validation';
 
 /** The `frame` event's payload as validated at the gateway; its shape is the shared contract's. */
 export class FrameDto implements FramePayload {
@@ -20,4 +20,8 @@ export class FrameDto implements FramePayload {
   @IsOptional()
   @IsBoolean({ message: 'preview must be true or false' })
   preview?: boolean;
+
+  @IsOptional()
+  @IsInsightRequest()
+  insight?: InsightRequest;
 }

@@ -11,6 +11,9 @@ import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/m
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ClientError } from '../common/client-error';
 import { MetricsService } from '../metrics/metrics.service';
+import { encodeInsight, RawInsight } from './insight/insight-encoding';
+import { runInsightPass } from './insight/insight-pass';
+import { buildInsightView, InsightView } from './insight/insight-view';
 
 export interface ModelInfo extends ModelPayload {
   /** metadata.json as the training command wrote it (null when the folder has none). */
@@ -25,8 +28,20 @@ export interface Prediction {
   modelId: string;
 }
 
+/** What {@link ModelService.explain} answers: the probabilities and the network's insides, one of each per image. */
+export interface Explanation {
+  modelId: string;
+  probabilities: Float32Array[];
+  insights: RawInsight[];
+}
+
 interface LoadedModel {
   model: tf.LayersModel;
+  /**
+   * A multi-output view of `model` (same layers, same weights): disposed with it, never on its own.
+   * Null when it failed its warm-up: the model still serves, without insight.
+   */
+  insightView: InsightView | null;
   info: ModelInfo;
 }
 
@@ -148,6 +163,26 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
     return Promise.all(predictions);
   }
 
+  /**
+   * Runs `images` (28×28 each) through the serving model's insight view at once, outside the
+   * micro-batches: one forward pass for the probabilities and activations, and its backward pass
+   * for the saliency of `targets[i]` (undefined: the top guess). The weights are only read before
+   * the first await, so a swap that disposes this model meanwhile harms nothing.
+   */
+  async explain(images: Float32Array[], targets: Array<number | undefined>): Promise<Explanation> {
+    const loaded = this.loaded;
+    if (!loaded) throw noModelLoaded();
+    const view = loaded.insightView;
+    if (!view)
+      throw new ClientError('MODEL_UNAVAILABLE', `The serving model ${loaded.info.modelId} cannot show its insides; ask without insight.`);
+    const passes = await runInsightPass(view, images, targets);
+    return {
+      modelId: loaded.info.modelId,
+      probabilities: passes.map((pass) => pass.probabilities),
+      insights: passes.map((pass) => encodeInsight(view.layers, pass)),
+    };
+  }
+
   /** Loads the folder's model and swaps it in if it works. Serialised: reloads never overlap. */
   reload(reason: string): Promise<boolean> {
     const attempt = this.reloads.then(() => this.loadAndSwap(reason));
@@ -247,7 +282,28 @@ export class ModelService implements OnModuleInit, OnModuleDestroy, OnApplicatio
       throw error;
     }
     const modelId = metadata?.modelId ?? fallbackModelId(dir, fingerprint);
-    return { model, info: { modelId, testAccuracy: metadata?.testAccuracy ?? null, metadata, loadedAt: new Date().toISOString() } };
+    const insightView = await this.insightViewOf(model, modelId);
+    return {
+      model,
+      insightView,
+      info: { modelId, testAccuracy: metadata?.testAccuracy ?? null, metadata, loadedAt: new Date().toISOString() },
+    };
+  }
+
+  /**
+   * The model's insight view, warmed up once (its first backward pass allocates), or null when this
+   * model cannot be explained (a layer without a gradient here): it serves all the same.
+   * A view adds no tensor, so there is nothing to undo.
+   */
+  private async insightViewOf(model: tf.LayersModel, modelId: string): Promise<InsightView | null> {
+    try {
+      const view = buildInsightView(model);
+      await runInsightPass(view, [new Float32Array(IMAGE_PIXELS)], [undefined]);
+      return view;
+    } catch (error) {
+      this.logger.warn(`Model ${modelId} serves without insight: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
   }
 
   private async warmUp(model: tf.LayersModel, size: number): Promise<void> {

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MinLength } from 'class-validator';
 import { MAX_DIGITS } from '@live-digits/shared';
-import type { DigitReading, NumberReading, PixelBox } from '@live-digits/shared';
+import type { DigitInsight, DigitReading, NumberReading, PixelBox } from '@live-digits/shared';
 
 /** `POST /predict`'s body: the Flask seed projects' format, `{"image": "data:image/png;base64,…"}` or bare base64. */
 export class PredictRequestDto {
@@ -14,8 +14,18 @@ export class PredictRequestDto {
   image!: string;
 }
 
-/** One digit of the number, for the OpenAPI document (the socket's DigitReading, without insight). */
-export class DigitReadingDto implements DigitReading<never> {
+/** The query of `POST /predict`: `?insight=1` (or `true`) adds the network's insides to the answer. */
+export class PredictQueryDto {
+  @IsOptional()
+  @IsIn(['1', 'true'], { message: 'insight must be 1 or true, or left out' })
+  insight?: string;
+}
+
+const INSIGHT_DESCRIPTION =
+  'Only with `?insight=1`: the network\'s insides for this digit (DigitInsight, docs/socket-contract.md "Insight"), every `data` base64';
+
+/** One digit of the number, for the OpenAPI document (the socket's DigitReading, planes in base64). */
+export class DigitReadingDto implements DigitReading<string> {
   @ApiProperty({ type: Number, minimum: 0, maximum: 9 })
   digit!: number;
 
@@ -33,9 +43,12 @@ export class DigitReadingDto implements DigitReading<never> {
     description: "Where the digit's ink is: [x, y, width, height] in the submitted image's pixels",
   })
   box!: PixelBox;
+
+  @ApiProperty({ type: Object, required: false, description: INSIGHT_DESCRIPTION })
+  insight?: DigitInsight<string>;
 }
 
-export class NumberReadingDto implements NumberReading<never> {
+export class NumberReadingDto implements NumberReading<string> {
   @ApiProperty({ example: '2026', description: 'The digits read, left to right' })
   text!: string;
 
@@ -59,6 +72,9 @@ export class PredictResponseDto {
 
   @ApiProperty({ type: NumberReadingDto, nullable: true, description: 'Every digit on the image, left to right; null when empty' })
   number!: NumberReadingDto | null;
+
+  @ApiProperty({ type: Object, required: false, description: `${INSIGHT_DESCRIPTION}; the first digit's` })
+  insight?: DigitInsight<string>;
 }
 
 export type PredictResponse = PredictResponseDto;

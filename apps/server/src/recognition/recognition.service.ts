@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DigitReading, ImagePayload, PredictionPayload } from '@live-digits/shared';
+import type { DigitInsight, DigitReading, ImagePayload, InsightRequest, PredictionPayload } from '@live-digits/shared';
 import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
 import { candidateImages, chooseReadings } from '@live-digits/shared/preprocessing/preprocess';
 import { MetricsService } from '../metrics/metrics.service';
@@ -13,6 +13,8 @@ export interface RecognizeOptions {
   receivedAt?: number;
   /** Include the 28×28 the model saw (of the first digit) as a PNG data URL. */
   preview?: boolean;
+  /** Explain the guess (or the digit asked for) with the network's insides; nothing is computed without it. */
+  insight?: InsightRequest;
   transport: 'socket' | 'http';
 }
 
@@ -35,7 +37,7 @@ export class RecognitionService {
   /** `image` as the gateway or controller validated it; rejects with a ClientError for what it cannot answer. */
   async recognize(
     image: ImagePayload,
-    { receivedAt = performance.now(), preview = false, transport }: RecognizeOptions,
+    { receivedAt = performance.now(), preview = false, insight, transport }: RecognizeOptions,
   ): Promise<Recognition> {
     const started = performance.now();
     const modelInfo = this.models.requireInfo();
@@ -51,19 +53,41 @@ export class RecognitionService {
 
     let modelId = modelInfo.modelId;
     let readings: ReturnType<typeof chooseReadings> = [];
+    /** Each chosen candidate's insight, when the frame asked for it. */
+    const insights = new Map<Float32Array, DigitInsight<Uint8Array>>();
     if (!number.empty) {
-      const predictions = await this.models.predictAll(candidateImages(number));
-      const probabilities = new Float32Array(predictions.length * CLASS_COUNT);
-      predictions.forEach((prediction, i) => probabilities.set(prediction.probabilities, i * CLASS_COUNT));
-      readings = chooseReadings(number, probabilities);
-      modelId = predictions[0].modelId;
+      const images = candidateImages(number);
+      const probabilities = new Float32Array(images.length * CLASS_COUNT);
+      if (insight) {
+        // The explaining pass answers too: its one forward pass gives the probabilities of every candidate.
+        const target = insight === true ? undefined : insight.digit;
+        const explained = await this.models.explain(
+          images,
+          images.map(() => target),
+        );
+        explained.probabilities.forEach((row, i) => probabilities.set(row, i * CLASS_COUNT));
+        readings = chooseReadings(number, probabilities);
+        for (const { candidate } of readings) {
+          const raw = explained.insights[images.indexOf(candidate.pixels)];
+          insights.set(candidate.pixels, { ...raw, placement: candidate.placement });
+        }
+        modelId = explained.modelId;
+      } else {
+        const predictions = await this.models.predictAll(images);
+        predictions.forEach((prediction, i) => probabilities.set(prediction.probabilities, i * CLASS_COUNT));
+        readings = chooseReadings(number, probabilities);
+        modelId = predictions[0].modelId;
+      }
     }
     const inferred = performance.now();
 
-    const digits = readings.map(({ candidate: { box }, probabilities }): DigitReading => {
+    const digits = readings.map(({ candidate: { box, pixels }, probabilities }): DigitReading => {
       const values = Array.from(probabilities);
       const digit = argMax(values);
-      return { digit, confidence: values[digit], probabilities: values, box: [box.x, box.y, box.width, box.height] };
+      const reading: DigitReading = { digit, confidence: values[digit], probabilities: values, box: [box.x, box.y, box.width, box.height] };
+      const digitInsight = insights.get(pixels);
+      if (digitInsight) reading.insight = digitInsight;
+      return reading;
     });
     // The top-level fields describe the first digit, for clients that read one digit.
     const first = digits.at(0);
@@ -76,6 +100,7 @@ export class RecognitionService {
       timings: { queueMs: 0, preprocessMs: 0, inferenceMs: 0, totalMs: 0 },
       modelId,
     };
+    if (first?.insight) recognition.insight = first.insight;
     if (preview)
       recognition.preview = await this.preprocess.previewDataUrl(readings.at(0)?.candidate.pixels ?? new Float32Array(IMAGE_PIXELS));
     const finished = performance.now();

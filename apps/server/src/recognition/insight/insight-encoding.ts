@@ -1,0 +1,139 @@
+/**
+ * Activations and attributions → the contract's byte planes (`DigitInsight`): every channel scaled
+ * to 0–255 on its own (by its own maximum; a channel that is all zero stays zero), channel-major,
+ * and the whole payload held to {@link INSIGHT_MAX_BYTES}.
+ *
+ * Channel choice: digit-net's activations come to ≈ 67 KB a digit (conv 28×28×32 alone is 25 KB),
+ * a little over the budget. While the payload is too big, the layer with the most bytes gives up
+ * its least active channel (the smallest sum of activations: a map that says least about this
+ * drawing). Channels sent keep their order; `channelIndices` names them and `totalChannels` says how
+ * many the layer has. For digit-net that is 5 of the first conv layer's 32 maps (28×28) and 1 of
+ * the second's (26×26); everything else goes whole.
+ */
+import type { DigitInsight, InsightLayer, WireBytes } from '@live-digits/shared';
+import { IMAGE_SIDE } from '@live-digits/shared/model/model-contract';
+import type { InsightActivations } from './insight-pass';
+import type { ViewedLayer } from './insight-view';
+
+/** Per digit, as the issue asks: bytes of data plus the JSON of everything else. */
+export const INSIGHT_MAX_BYTES = 64 * 1024;
+
+export type RawInsight = Omit<DigitInsight<Uint8Array>, 'placement'>;
+
+/** The contract's insight for one image, within `maxBytes`. */
+export function encodeInsight(layers: readonly ViewedLayer[], activations: InsightActivations, maxBytes = INSIGHT_MAX_BYTES): RawInsight {
+  const kept = layers.map((layer, index) => {
+    const values = activations.layers[index];
+    const activity = channelActivity(values, layer.channels);
+    return { layer, values, activity, channels: Array.from({ length: layer.channels }, (_, c) => c) };
+  });
+  const insight = (): RawInsight => ({
+    digit: activations.digit,
+    input: { width: IMAGE_SIDE, height: IMAGE_SIDE, data: Uint8Array.from(activations.input, toByte) },
+    saliency: { width: IMAGE_SIDE, height: IMAGE_SIDE, data: scaledBytes(positivePart(activations.saliency)) },
+    layers: kept.map(({ layer, values, channels }) => layerPlanes(layer, values, channels)),
+  });
+  // Sizes first, bytes once: dropping a channel saves its plane and a few characters of its index.
+  const sizeOf = () => {
+    const shape = kept.map(({ layer, channels }) => ({
+      ...layer,
+      channels: channels.length,
+      totalChannels: layer.channels,
+      channelIndices: channels,
+    }));
+    const planes = kept.reduce((sum, { layer, channels }) => sum + channels.length * layer.width * layer.height, 0);
+    return 2 * IMAGE_SIDE * IMAGE_SIDE + planes + jsonOverhead(activations.digit, shape);
+  };
+  while (sizeOf() > maxBytes) {
+    const biggest = kept
+      .filter(({ channels }) => channels.length > 1)
+      .reduce<(typeof kept)[number] | undefined>(
+        (best, entry) =>
+          !best ||
+          entry.channels.length * entry.layer.width * entry.layer.height > best.channels.length * best.layer.width * best.layer.height
+            ? entry
+            : best,
+        undefined,
+      );
+    if (!biggest) break;
+    let weakest = 0;
+    for (let i = 1; i < biggest.channels.length; i++) {
+      if (biggest.activity[biggest.channels[i]] < biggest.activity[biggest.channels[weakest]]) weakest = i;
+    }
+    biggest.channels.splice(weakest, 1);
+  }
+  return insight();
+}
+
+/** The bytes a payload takes: its planes' bytes plus the JSON text of the rest. */
+export function insightBytes(insight: RawInsight | DigitInsight<Uint8Array>): number {
+  let data = insight.input.data.byteLength + insight.saliency.data.byteLength;
+  for (const layer of insight.layers) data += layer.data.byteLength;
+  const withoutData = JSON.stringify(insight, (key, value: unknown) => (key === 'data' ? 0 : value));
+  return data + withoutData.length;
+}
+
+/** The same insight with every plane as base64 text, for JSON over HTTP. */
+export function insightAsBase64(insight: DigitInsight): DigitInsight<string> {
+  const text = (data: WireBytes) =>
+    (data instanceof Uint8Array ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data)).toString('base64');
+  return {
+    ...insight,
+    input: { ...insight.input, data: text(insight.input.data) },
+    saliency: { ...insight.saliency, data: text(insight.saliency.data) },
+    layers: insight.layers.map((layer) => ({ ...layer, data: text(layer.data) })),
+  };
+}
+
+function jsonOverhead(digit: number, layers: object[]): number {
+  const plane = { width: IMAGE_SIDE, height: IMAGE_SIDE, data: 0 };
+  return JSON.stringify({ digit, input: plane, saliency: plane, layers: layers.map((layer) => ({ ...layer, data: 0 })) }).length;
+}
+
+/** Sum of each channel's activations (NHWC: channel c of pixel p is values[p · channels + c]). */
+function channelActivity(values: Float32Array, channels: number): Float64Array {
+  const sums = new Float64Array(channels);
+  for (let i = 0; i < values.length; i++) sums[i % channels] += values[i];
+  return sums;
+}
+
+/** NHWC floats → channel-major bytes of the listed channels, each scaled by its own maximum. */
+function layerPlanes(layer: ViewedLayer, values: Float32Array, channels: number[]): InsightLayer<Uint8Array> {
+  const pixels = layer.width * layer.height;
+  const data = new Uint8Array(channels.length * pixels);
+  channels.forEach((channel, slot) => {
+    let max = 0;
+    for (let p = 0; p < pixels; p++) max = Math.max(max, values[p * layer.channels + channel]);
+    if (max <= 0) return;
+    const offset = slot * pixels;
+    for (let p = 0; p < pixels; p++) data[offset + p] = toByte(values[p * layer.channels + channel] / max);
+  });
+  return {
+    name: layer.name,
+    kind: layer.kind,
+    width: layer.width,
+    height: layer.height,
+    channels: channels.length,
+    totalChannels: layer.channels,
+    channelIndices: [...channels],
+    data,
+  };
+}
+
+/** One plane scaled by its maximum (all zero stays zero); its own buffer, so it crosses the socket alone. */
+function scaledBytes(values: Float32Array): Uint8Array {
+  let max = 0;
+  for (const value of values) max = Math.max(max, value);
+  const bytes = new Uint8Array(values.length);
+  if (max > 0) for (let i = 0; i < values.length; i++) bytes[i] = toByte(values[i] / max);
+  return bytes;
+}
+
+/** Positive evidence only: what pushed towards the digit. */
+function positivePart(values: Float32Array): Float32Array {
+  return values.map((value) => (value > 0 ? value : 0));
+}
+
+function toByte(unit: number): number {
+  return unit <= 0 ? 0 : Math.min(255, Math.round(unit * 255));
+}
