@@ -15,8 +15,10 @@
  * extend) costs ≈ 10× more in the same run; `npm run bench` measures both.
  */
 import sharp from 'sharp';
-import { IMAGE_PIXELS, IMAGE_SIDE } from '../model/model-contract';
-import type { ImagePayload } from '../protocol/recognition.events';
+import { CLASS_COUNT, IMAGE_PIXELS, IMAGE_SIDE } from '../model/model-contract';
+import { MAX_DIGITS } from '../protocol/recognition.events';
+import type { ImagePayload, InputPlacement } from '../protocol/recognition.events';
+import { findInkPieces, groupDigits, InkGroup, MAX_PIECES, readingsOf } from './segmentation';
 
 export interface PreprocessLimits {
   /** Largest encoded image accepted, in bytes. */
@@ -42,12 +44,33 @@ export interface PreprocessedImage {
   /** No ink worth calling a digit: pixels are all 0 and there is no guess to make. */
   empty: boolean;
   inkBox: InkBox | null;
+  /** Where the 28×28 sits on the source image (null when empty): see {@link InputPlacement}. */
+  placement: InputPlacement | null;
   /** Size of the source image. */
   width: number;
   height: number;
 }
 
-export type PreprocessErrorCode = 'INVALID_IMAGE' | 'IMAGE_TOO_LARGE';
+/** One digit's ink made the model's input. */
+export interface DigitCandidate {
+  /** The 28×28 input, as PreprocessedImage.pixels. */
+  pixels: Float32Array;
+  /** This digit's ink box, in source pixels. */
+  box: InkBox;
+  placement: InputPlacement;
+}
+
+/** Every digit on a canvas, each preprocessed as a lone digit would be. */
+export interface PreprocessedNumber {
+  width: number;
+  height: number;
+  /** No ink worth calling a digit: `groups` is empty. */
+  empty: boolean;
+  /** Ink groups left to right; each lists its alternative readings: [one digit], and for a wide group also [two], [three]. */
+  groups: DigitCandidate[][][];
+}
+
+export type PreprocessErrorCode = 'INVALID_IMAGE' | 'IMAGE_TOO_LARGE' | 'TOO_MANY_DIGITS';
 
 /** A frame we refuse, with a stable code and a sentence a person understands. */
 export class PreprocessError extends Error {
@@ -80,6 +103,56 @@ const MIN_INK_PIXELS = 8;
 export async function preprocessImage(bytes: Uint8Array, limits: Partial<PreprocessLimits> = {}): Promise<PreprocessedImage> {
   const image = await decode(bytes, { ...DEFAULT_PREPROCESS_LIMITS, ...limits });
   return toMnist(image);
+}
+
+/**
+ * Every digit of a canvas, left to right, each turned into the model's 28×28 exactly as
+ * `preprocessImage` turns a lone digit (a canvas with one piece of ink gives the same pixels).
+ * Refuses what `preprocessImage` refuses, and more than MAX_DIGITS digits with TOO_MANY_DIGITS.
+ * Run `candidateImages` through the model in one batch, then `chooseReadings`.
+ */
+export async function preprocessNumber(bytes: Uint8Array, limits: Partial<PreprocessLimits> = {}): Promise<PreprocessedNumber> {
+  const image = await decode(bytes, { ...DEFAULT_PREPROCESS_LIMITS, ...limits });
+  return toMnistNumber(image);
+}
+
+/** Every candidate image of every group, flattened in order: run them through the model in ONE batch. */
+export function candidateImages(number: PreprocessedNumber): Float32Array[] {
+  return number.groups.flatMap((readings) => readings.flatMap((candidates) => candidates.map((candidate) => candidate.pixels)));
+}
+
+/**
+ * Given softmax rows for candidateImages() (row-major, 10 per image), the chosen digits left to right.
+ * Of a group's readings the one the model is surest of wins: the highest geometric mean of its
+ * digits' top probabilities (a tie keeps fewer digits). Should the cuts add up to more than
+ * MAX_DIGITS, the cuts that gain least are undone.
+ */
+export function chooseReadings(
+  number: PreprocessedNumber,
+  probabilities: Float32Array,
+): Array<{ candidate: DigitCandidate; probabilities: Float32Array }> {
+  let row = 0;
+  const scored = number.groups.map((readings) =>
+    readings.map((candidates) => {
+      const digits = candidates.map((candidate) => ({
+        candidate,
+        probabilities: probabilities.subarray(row * CLASS_COUNT, ++row * CLASS_COUNT),
+      }));
+      const logConfidence = digits.reduce((sum, digit) => sum + Math.log(Math.max(...digit.probabilities)), 0);
+      return { digits, score: logConfidence / digits.length };
+    }),
+  );
+  if (row * CLASS_COUNT !== probabilities.length) {
+    throw new RangeError(`chooseReadings needs ${row * CLASS_COUNT} probabilities (${row} images), got ${probabilities.length}.`);
+  }
+  const chosen = scored.map((readings) => readings.reduce((best, reading, i) => (reading.score > readings[best].score ? i : best), 0));
+  const count = () => chosen.reduce((sum, choice, g) => sum + scored[g][choice].digits.length, 0);
+  while (count() > MAX_DIGITS) {
+    const gain = (g: number) => scored[g][chosen[g]].score - scored[g][0].score;
+    const cut = chosen.map((choice, g) => g).filter((g) => chosen[g] > 0);
+    chosen[cut.reduce((least, g) => (gain(g) < gain(least) ? g : least))] = 0;
+  }
+  return chosen.flatMap((choice, g) => scored[g][choice].digits);
 }
 
 interface RawImage {
@@ -205,14 +278,88 @@ function reason(error: unknown): string {
 /** Everything after decoding: plain loops over the raw buffer. */
 function toMnist(image: RawImage): PreprocessedImage {
   const { width, height } = image;
-  const blank = { pixels: new Float32Array(IMAGE_PIXELS), empty: true, inkBox: null, width, height };
-  const ink = inkPlane(image);
-  const profile = inkProfile(ink, width, height);
-  if (profile.strongest < MIN_CONTRAST * 255) return blank;
+  const blank = { pixels: new Float32Array(IMAGE_PIXELS), empty: true, inkBox: null, placement: null, width, height };
+  const ink = findInk(image);
+  if (!ink) return blank;
+  const { pixels, placement } = mnistDigit(ink.plane, ink.levels, width, ink.box);
+  return { pixels, empty: false, inkBox: ink.box, placement, width, height };
+}
+
+/** The ink of a decoded image and how to read it, or null when there is none worth a digit. */
+function findInk(image: RawImage): { plane: InkPlane; levels: Float32Array; box: InkBox; faintest: number } | null {
+  const plane = inkPlane(image);
+  const profile = inkProfile(plane, image.width, image.height);
+  if (profile.strongest < MIN_CONTRAST * 255) return null;
   const levels = inkLevels(profile.strongest);
-  const inkBox = findInkBox(profile, levels);
-  if (!inkBox) return blank;
-  return { pixels: centreByMass(fitInBox(ink, levels, width, inkBox)), empty: false, inkBox, width, height };
+  const faintest = faintestInk(levels);
+  const box = findInkBox(profile, levels, faintest);
+  return box && { plane, levels, box, faintest };
+}
+
+/**
+ * The whole canvas' ink (one decode, one profiling pass), then its pieces within the ink box
+ * (segmentation.ts), then each digit's own ink through the same fit as a lone digit. A canvas
+ * holding one piece of ink takes the lone digit's path unchanged.
+ */
+function toMnistNumber(image: RawImage): PreprocessedNumber {
+  const { width, height } = image;
+  const blank: PreprocessedNumber = { width, height, empty: true, groups: [] };
+  const ink = findInk(image);
+  if (!ink) return blank;
+  const { plane, levels, box, faintest } = ink;
+  const pieces = findInkPieces({ ...plane, width, height, threshold: faintest }, box);
+  if (!pieces) throw tooManyDigits(`it has more than ${MAX_PIECES} separate pieces of ink`);
+  const groups = groupDigits(pieces, box.height);
+  if (groups.length > MAX_DIGITS) throw tooManyDigits(`it has ${groups.length} separate marks that look like digits`);
+  const allInk = pieces.reduce((sum, piece) => sum + piece.pixels, 0);
+  const digitHeight = median(groups.map((group) => group.box.height));
+  const candidate = (part: InkGroup): DigitCandidate =>
+    // A group holding all the ink has the ink box: it is read in place, as preprocessImage reads it.
+    part.pixels === allInk ? { ...mnistDigit(plane, levels, width, box), box } : digitOf(part, plane, levels, width);
+  return {
+    width,
+    height,
+    empty: false,
+    groups: groups.map((group) => readingsOf(group, digitHeight, MAX_DIGITS - groups.length + 1).map((parts) => parts.map(candidate))),
+  };
+}
+
+function tooManyDigits(why: string): PreprocessError {
+  return new PreprocessError('TOO_MANY_DIGITS', `The image cannot be read as a number of at most ${MAX_DIGITS} digits: ${why}.`);
+}
+
+/** One group's ink alone (other digits' ink inside its box masked out), preprocessed as a lone digit. */
+function digitOf(group: InkGroup, plane: InkPlane, levels: Float32Array, imageWidth: number): DigitCandidate {
+  const { box } = group;
+  const own = new Uint8Array(box.width * box.height);
+  for (const run of group.runs) {
+    const target = (run.y - box.y) * box.width - box.x;
+    for (let x = run.start, o = plane.offset + (run.y * imageWidth + x) * plane.stride; x < run.end; x++, o += plane.stride) {
+      own[target + x] = plane.values[o];
+    }
+  }
+  const { pixels, placement } = mnistDigit({ values: own, offset: 0, stride: 1 }, levels, box.width, { ...box, x: 0, y: 0 });
+  // The fit ran on the box's own coordinates; the placement is stated in the image's.
+  return {
+    pixels,
+    box,
+    placement: { scale: placement.scale, dx: placement.dx - box.x * placement.scale, dy: placement.dy - box.y * placement.scale },
+  };
+}
+
+/**
+ * The MNIST-style preprocessing of one digit's ink box, and where it put the box: the fit scales
+ * source pixels by `scale` from the box's corner, and centring shifts the result by whole pixels.
+ */
+function mnistDigit(
+  plane: InkPlane,
+  levels: Float32Array,
+  imageWidth: number,
+  box: InkBox,
+): { pixels: Float32Array; placement: InputPlacement } {
+  const fitted = fitInBox(plane, levels, imageWidth, box);
+  const { pixels, shiftX, shiftY } = centreByMass(fitted);
+  return { pixels, placement: { scale: fitted.scale, dx: shiftX - box.x * fitted.scale, dy: shiftY - box.y * fitted.scale } };
 }
 
 /** How much ink each pixel holds, 0–255: pixel i's is `values[offset + i * stride]`. */
@@ -323,14 +470,19 @@ function inkLevels(strongest: number): Float32Array {
   return levels;
 }
 
+/** The faintest ink value that has a level: what counts as ink. */
+function faintestInk(levels: Float32Array): number {
+  let faintest = 1;
+  while (levels[faintest] === 0) faintest++;
+  return faintest;
+}
+
 /**
  * The bounding box of the ink (pixels whose level is above 0), or null when it is only a few
  * specks: a stray click is not a digit. Levels grow with the ink value, so "ink" is "value ≥
  * the faintest value with a level".
  */
-function findInkBox({ histogram, rowStrongest, columnStrongest }: InkProfile, levels: Float32Array): InkBox | null {
-  let faintest = 1;
-  while (levels[faintest] === 0) faintest++;
+function findInkBox({ histogram, rowStrongest, columnStrongest }: InkProfile, levels: Float32Array, faintest: number): InkBox | null {
   let solidPixels = 0;
   for (let value = faintest; value <= 255; value++) if (levels[value] >= 0.5) solidPixels += histogram[value];
   if (solidPixels < MIN_INK_PIXELS) return null;
@@ -351,6 +503,8 @@ interface FittedInk {
   values: Float32Array;
   width: number;
   height: number;
+  /** Output pixels per source pixel. */
+  scale: number;
 }
 
 /**
@@ -392,7 +546,7 @@ function fitInBox({ values: ink, offset, stride }: InkPlane, levels: Float32Arra
   let brightest = 0;
   for (let i = 0; i < values.length; i++) if (values[i] > brightest) brightest = values[i];
   if (brightest > 0 && brightest < 1) for (let i = 0; i < values.length; i++) values[i] /= brightest;
-  return { values, width, height };
+  return { values, width, height, scale };
 }
 
 /** For one output pixel: the first source pixel it reads and the weight of each source pixel from there. */
@@ -439,7 +593,7 @@ function axisWeights(sourceLength: number, outputLength: number, scale: number):
  * learnt from, for a gain (centring to ±0.5 px) that the model's translation augmentation makes
  * irrelevant. Ink pushed past the field's edge by a lopsided digit is lost, as in MNIST.
  */
-function centreByMass({ values, width, height }: FittedInk): Float32Array {
+function centreByMass({ values, width, height }: FittedInk): { pixels: Float32Array; shiftX: number; shiftY: number } {
   let mass = 0,
     massX = 0,
     massY = 0;
@@ -463,7 +617,7 @@ function centreByMass({ values, width, height }: FittedInk): Float32Array {
       pixels[outY * IMAGE_SIDE + outX] = Math.min(1, values[y * width + x]);
     }
   }
-  return pixels;
+  return { pixels, shiftX, shiftY };
 }
 
 /**
