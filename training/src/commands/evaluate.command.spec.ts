@@ -34,7 +34,7 @@ describe(EvaluateCommand.name, () => {
   it('prints exact readings by length, the misses and the misreadings', async () => {
     await sut.run([], { numbers: 5 });
     const text = printed.join('\n');
-    expect(text).toMatch(/^Generated numbers, seed 42 \(models\/current\): 60\.00% of 5 read exactly; 2–4 digits: 66\.67% of 3$/m);
+    expect(text).toMatch(/^Generated numbers, seed 42 \(models\/digit-net\): 60\.00% of 5 read exactly; 2–4 digits: 66\.67% of 3$/m);
     expect(text).toMatch(/^ +3 +1 +0\.00% +1 +0 +0$/m); // "170" read as "10": one too few
     expect(text).toMatch(/^ +5 +1 +0\.00% +0 +0 +1$/m); // refused
     expect(text).toContain('#1 170 → 10, #3 55555 → TOO_MANY_DIGITS');
