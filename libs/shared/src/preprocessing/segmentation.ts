@@ -12,7 +12,7 @@
  *    groups the same way. Digits side by side, even close ones, stay apart.
  * 3. Groups too small to be a digit (a speck, a dot, a stray tap) are dropped as noise.
  * 4. A group much wider than a digit is tall may be two or three touching digits: it is offered
- *    whole and cut at the columns of least ink, and the model decides (see chooseReadings).
+ *    whole and cut where digits would touch, and the model decides (see chooseReadings).
  */
 
 /** Pixel i of a width × height image is ink when `values[offset + i * stride] >= threshold`. */
@@ -65,9 +65,9 @@ const NOISE_PIXELS = 0.15;
 /** A digit is seldom wider than this share of its height; a wider group may be two touching digits… */
 const TWO_DIGITS_ASPECT = 1.0;
 /** …and a group wider than this share, three. */
-const THREE_DIGITS_ASPECT = 2.0;
-/** A cut between touching digits lies within this share of the group's width around its even place. */
-const CUT_WINDOW = 0.2;
+const THREE_DIGITS_ASPECT = 1.5;
+/** A cut between two touching digits lies within this share of the group's width around the middle (for three, half of it around each third). */
+const CUT_WINDOW = 0.4;
 /** Each part of a cut holds at least this share of an even split of the group's ink. */
 const MIN_PART_SHARE = 0.25;
 /**
@@ -219,37 +219,55 @@ function isNoise(group: InkGroup, inkHeight: number, largestPixels: number): boo
 
 /**
  * The ways to read a group: whole, and for a group much wider than a digit is tall (its own
- * height, or the number's typical digit height if taller), cut into two and three digits at the
- * columns of least ink. `maxParts` bounds the cuts (the digit limit, less the other groups).
+ * height, or the number's typical digit height if taller), cut into two and three digits.
+ * Where touching digits meet is guessed two ways, and the model judges every guess: the columns
+ * of least ink (a thin join), and the columns where the ink spans the fewest rows (where the
+ * outlines dip towards each other: two 0s touching side to side meet in a short vertical
+ * stroke, which holds more ink than a 0's middle but spans far fewer rows). `maxParts` bounds
+ * the cuts (the digit limit, less the other groups).
  */
 export function readingsOf(group: InkGroup, digitHeight: number, maxParts: number): InkGroup[][] {
   const readings: InkGroup[][] = [[group]];
   const aspect = group.box.width / Math.max(group.box.height, digitHeight);
-  const columns = columnInk(group);
+  const { ink, span } = columnProfiles(group);
   for (const parts of [2, 3]) {
     if (parts > maxParts || aspect <= (parts === 2 ? TWO_DIGITS_ASPECT : THREE_DIGITS_ASPECT)) break;
-    const cuts = Array.from({ length: parts - 1 }, (_, k) => leastInkColumn(columns, ((k + 1) / parts) * columns.length));
-    const pieces = cutAt(group, cuts);
-    // A sliver cut off the edge is not a digit: each part holds a fair share of the ink.
-    if (pieces.every((piece) => piece.pixels >= (group.pixels * MIN_PART_SHARE) / parts)) readings.push(pieces);
+    const tried = new Set<string>();
+    for (const cost of [ink, span]) {
+      const cuts = Array.from({ length: parts - 1 }, (_, k) => cheapestColumn(cost, ((k + 1) / parts) * cost.length, CUT_WINDOW / parts));
+      const key = cuts.join();
+      if (tried.has(key)) continue;
+      tried.add(key);
+      const pieces = cutAt(group, cuts);
+      // A sliver cut off the edge is not a digit: each part holds a fair share of the ink.
+      if (pieces.every((piece) => piece.pixels >= (group.pixels * MIN_PART_SHARE) / parts)) readings.push(pieces);
+    }
   }
   return readings;
 }
 
-/** Ink pixels in each column of the group's box. */
-function columnInk({ runs, box }: InkGroup): Uint32Array {
-  const columns = new Uint32Array(box.width);
-  for (const run of runs) for (let x = run.start; x < run.end; x++) columns[x - box.x]++;
-  return columns;
+/** Per column of the group's box: how many ink pixels, and how many rows from its first ink to its last. */
+function columnProfiles({ runs, box }: InkGroup): { ink: Uint32Array; span: Uint32Array } {
+  const ink = new Uint32Array(box.width);
+  const top = new Int32Array(box.width).fill(box.y + box.height);
+  const bottom = new Int32Array(box.width).fill(box.y - 1);
+  for (const run of runs) {
+    for (let x = run.start - box.x; x < run.end - box.x; x++) {
+      ink[x]++;
+      if (run.y < top[x]) top[x] = run.y;
+      if (run.y > bottom[x]) bottom[x] = run.y;
+    }
+  }
+  return { ink, span: Uint32Array.from(top, (first, x) => Math.max(0, bottom[x] - first + 1)) };
 }
 
-/** The column (box-relative) with the least ink within CUT_WINDOW of `around`; the nearest one on a tie. */
-function leastInkColumn(columns: Uint32Array, around: number): number {
-  const reach = Math.max(1, Math.round(CUT_WINDOW * columns.length));
+/** The column (box-relative) of least cost within `window` of the width around `around`; the nearest one on a tie. */
+function cheapestColumn(cost: Uint32Array, around: number, window: number): number {
+  const reach = Math.max(1, Math.round(window * cost.length));
   const centre = Math.round(around);
   let best = centre;
-  for (let x = Math.max(1, centre - reach); x <= Math.min(columns.length - 1, centre + reach); x++) {
-    const better = columns[x] < columns[best] || (columns[x] === columns[best] && Math.abs(x - centre) < Math.abs(best - centre));
+  for (let x = Math.max(1, centre - reach); x <= Math.min(cost.length - 1, centre + reach); x++) {
+    const better = cost[x] < cost[best] || (cost[x] === cost[best] && Math.abs(x - centre) < Math.abs(best - centre));
     if (better) best = x;
   }
   return best;
