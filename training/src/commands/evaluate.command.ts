@@ -8,6 +8,7 @@ import {
   EvaluationService,
   SetEvaluation,
 } from '../evaluation/evaluation.service';
+import { NumbersEvaluation } from '../evaluation/number-scoring';
 import { DEFAULT_TRAIN_OPTIONS } from '../training.service';
 import { backendFromEnvironment, backendName, existingFolder, flagErrorFrom, nonNegativeInteger, positiveInteger } from './flag-parsers';
 
@@ -18,6 +19,7 @@ interface EvaluateFlags {
   drawingsDir?: string;
   generated?: number;
   styles?: number;
+  numbers?: number;
   seed?: number;
   backend?: BackendName;
   json?: boolean;
@@ -32,6 +34,7 @@ const EVALUATE_FLAGS: Record<keyof EvaluationRequest, string> = {
   generated: '--generated',
   stylesPerStyle: '--styles',
   styles: '--styles',
+  numbers: '--numbers',
   seed: '--seed',
   validationSize: 'the validation size',
 };
@@ -63,10 +66,42 @@ export function formatStyles(report: NonNullable<EvaluationReport['styles']>): s
   return ['Writing styles, per style:', ...lines].join('\n');
 }
 
+/** Misreadings listed in the text output; `--json` has them all. */
+const MISREADINGS_SHOWN = 20;
+
+/** The numbers set as text: exact readings by length, the kinds of miss, the digits place by place, and the misreadings. */
+export function formatNumbers(title: string, result: NumbersEvaluation): string {
+  const columns = [
+    ['digits', 8],
+    ['count', 8],
+    ['exact', 10],
+    ['too few', 10],
+    ['too many', 10],
+    ['TOO_MANY_DIGITS', 17],
+  ] as const;
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padStart(columns[i][1])).join('');
+  const rows = result.byLength.map((row) =>
+    line([row.length, row.count, percent(row.accuracy).trim(), row.tooFew, row.tooMany, row.tooManyDigits].map(String)),
+  );
+  const perDigit = result.digits.perClassAccuracy.map((accuracy, digit) => `${digit}: ${percent(accuracy).trim()}`).join('  ');
+  const shown = result.misreadings
+    .slice(0, MISREADINGS_SHOWN)
+    .map((m) => `#${m.index} ${m.label} → ${m.read === null ? 'TOO_MANY_DIGITS' : m.read || 'nothing'}`);
+  const more = result.misreadings.length > MISREADINGS_SHOWN ? ` … and ${result.misreadings.length - MISREADINGS_SHOWN} more (--json)` : '';
+  return [
+    `${title}: ${percent(result.accuracy).trim()} of ${result.count} read exactly; 2–4 digits: ${percent(result.twoToFour.accuracy).trim()} of ${result.twoToFour.count}`,
+    line(columns.map(([name]) => name)),
+    ...rows,
+    `Digits of the numbers read with the right count: ${percent(result.digits.accuracy).trim()} of ${result.digits.count}`,
+    `  per digit  ${perDigit}`,
+    `Misread (#index written → read): ${shown.length ? shown.join(', ') : 'none'}${more}`,
+  ].join('\n');
+}
+
 @Command({
   name: 'evaluate',
   description:
-    "Measure a model on MNIST's test set, generated drawings, the writing-styles set and/or a folder of labelled drawings (MNIST test when no set is named)",
+    "Measure a model on MNIST's test set, generated drawings, the writing-styles set, generated numbers and/or a folder of labelled drawings (MNIST test when no set is named)",
 })
 export class EvaluateCommand extends CommandRunner {
   constructor(private readonly evaluation: EvaluationService) {
@@ -74,7 +109,7 @@ export class EvaluateCommand extends CommandRunner {
   }
 
   async run(_arguments: string[], flags: EvaluateFlags): Promise<void> {
-    const anySet = flags.drawingsDir || flags.generated || flags.styles;
+    const anySet = flags.drawingsDir || flags.generated || flags.styles || flags.numbers;
     const request: EvaluationRequest = {
       modelDir: flags.modelDir ?? DEFAULT_TRAIN_OPTIONS.out,
       backend: flags.backend ?? backendFromEnvironment(),
@@ -83,6 +118,7 @@ export class EvaluateCommand extends CommandRunner {
       drawingsDir: flags.drawingsDir,
       generated: flags.generated,
       stylesPerStyle: flags.styles,
+      numbers: flags.numbers,
       seed: flags.seed ?? DEFAULT_TRAIN_OPTIONS.seed,
       validationSize: DEFAULT_TRAIN_OPTIONS.validationSize,
     };
@@ -100,6 +136,7 @@ export class EvaluateCommand extends CommandRunner {
       console.log(
         `${formatEvaluation(`Writing styles, ${request.stylesPerStyle} per style, seed ${request.seed} ${model}`, report.styles)}\n${formatStyles(report.styles)}`,
       );
+    if (report.numbers) console.log(formatNumbers(`Generated numbers, seed ${request.seed} ${model}`, report.numbers));
     if (report.drawings) console.log(formatEvaluation(`Drawings in ${flags.drawingsDir} ${model}`, report.drawings));
   }
 
@@ -144,8 +181,16 @@ export class EvaluateCommand extends CommandRunner {
   }
 
   @Option({
+    flags: '--numbers <n>',
+    description: 'N numbers of 1–6 held-out MNIST digits in turn, read with the server’s segmentation (exact readings by length)',
+  })
+  parseNumbers(value: string): number {
+    return positiveInteger('--numbers', value);
+  }
+
+  @Option({
     flags: '--seed <n>',
-    description: `seed of --generated and --styles, and of the validation split they come from (default ${DEFAULT_TRAIN_OPTIONS.seed})`,
+    description: `seed of --generated, --styles and --numbers, and of the validation split they come from (default ${DEFAULT_TRAIN_OPTIONS.seed})`,
   })
   parseSeed(value: string): number {
     return nonNegativeInteger('--seed', value);

@@ -9,7 +9,7 @@ import { tf } from '@live-digits/shared/tf/tf';
 import { buildDigitNet } from '../model/digit-net';
 import { OptionError } from '../option-error';
 import { initTrainingTensorFlow } from '../tf/wasm-training-kernels';
-import { EvaluationService } from './evaluation.service';
+import { EVALUATED_NUMBER_LENGTHS, EvaluationService } from './evaluation.service';
 
 describe(EvaluationService.name, () => {
   const sut = new EvaluationService();
@@ -65,10 +65,22 @@ describe(EvaluationService.name, () => {
     expect(WRITING_STYLES).toEqual(expect.arrayContaining([...styles]));
   }, 60_000);
 
+  it('reads generated numbers of every length from a lone digit to six and scores them by length', async () => {
+    const test = readMnistSplit(bundledMnistDir(), 't10k');
+    const source = { pixels: test.images.pixels.subarray(0, 1000 * IMAGE_PIXELS), labels: test.labels.subarray(0, 1000), count: 1000 };
+    const result = await sut.evaluateGeneratedNumbers(model, source, 12, 1);
+    expect(EVALUATED_NUMBER_LENGTHS).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(result.byLength.map((row) => [row.length, row.count])).toEqual(EVALUATED_NUMBER_LENGTHS.map((length) => [length, 2]));
+    expect(result.twoToFour.count).toBe(6);
+    expect(result.exact + result.misreadings.length).toBe(12);
+    expect(result.digits.count).toBeLessThanOrEqual(2 * (1 + 2 + 3 + 4 + 5 + 6));
+  }, 60_000);
+
   it('loads the model and the sets a request names', async () => {
-    const report = await sut.evaluate({ modelDir: dir, backend: 'wasm', generated: 10, seed: 42, validationSize: 5000 });
+    const report = await sut.evaluate({ modelDir: dir, backend: 'wasm', generated: 10, numbers: 6, seed: 42, validationSize: 5000 });
     expect(report.mnistTest).toBeUndefined();
     expect(report.generated?.count).toBe(10);
+    expect(report.numbers?.count).toBe(6);
   }, 60_000);
 
   it('names the option when the model folder holds no model', async () => {

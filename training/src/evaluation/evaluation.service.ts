@@ -1,12 +1,14 @@
 /**
  * Measuring a model on MNIST's test set, on a folder of labelled drawings, on drawings generated
- * from held-out MNIST digits, and on the writing-styles set. Drawings go through the exact
+ * from held-out MNIST digits, on the writing-styles set, and on numbers written with held-out digits. Drawings go through the exact
  * preprocessing the server uses, so these figures are what a person drawing on the page can
  * expect. Every set reports accuracy, per-class figures, the confusion matrix, and how far the
  * probabilities can be trusted (ECE, reliability bins, median confidence of right answers).
+ * Numbers are read with the server's own segmentation and report exact readings by length.
  */
 import { Injectable } from '@nestjs/common';
 import { DrawnDigit, generateDrawnDigits } from '@live-digits/digit-data/drawn-digits/drawn-digits';
+import { generateDrawnNumbers, NUMBER_LENGTHS } from '@live-digits/digit-data/drawn-digits/drawn-numbers';
 import { generateStyledDigits, WRITING_STYLES, WritingStyle } from '@live-digits/digit-data/drawn-digits/writing-styles';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { readLabelledFolder } from '@live-digits/shared/labelled-images/labelled-folder';
@@ -20,7 +22,9 @@ import { renderDrawings } from '../data/render-drawings';
 import { OptionError } from '../option-error';
 import { calibrationFigures } from './calibration';
 import { ClassificationSummary, summarise } from './classification-summary';
+import { NumbersEvaluation, scoreNumbers } from './number-scoring';
 import { argMaxRows, ImageBatchSource, predictInChunks } from './predict';
+import { readNumbers } from './read-numbers';
 
 /** Accuracy and calibration of one set. */
 export type SetEvaluation = ClassificationSummary & CalibrationFigures;
@@ -48,7 +52,9 @@ export interface EvaluationRequest {
   /** Writing-styles drawings of held-out digits, this many per style. */
   stylesPerStyle?: number;
   styles?: readonly WritingStyle[];
-  /** Seed of the generated and styled sets, and of the validation split they come from. */
+  /** Numbers of 1–6 held-out digits, read with the server's segmentation. */
+  numbers?: number;
+  /** Seed of the generated, styled and number sets, and of the validation split they come from. */
   seed: number;
   validationSize: number;
 }
@@ -59,7 +65,11 @@ export interface EvaluationReport {
   drawings?: DrawingsEvaluation;
   generated?: DrawingsEvaluation;
   styles?: StylesEvaluation;
+  numbers?: NumbersEvaluation;
 }
+
+/** The lengths of the numbers set, in turn: lone digits (which must read as they always did) and the issue's 2–6. */
+export const EVALUATED_NUMBER_LENGTHS: readonly number[] = [1, ...NUMBER_LENGTHS];
 
 @Injectable()
 export class EvaluationService {
@@ -73,7 +83,7 @@ export class EvaluationService {
       const report: EvaluationReport = { modelDir: request.modelDir };
       if (request.mnistTest) report.mnistTest = await this.evaluateMnistTest(model, request.dataDir);
       if (request.drawingsDir) report.drawings = await this.evaluateDrawingsFolder(model, request.drawingsDir);
-      if (request.generated || request.stylesPerStyle) {
+      if (request.generated || request.stylesPerStyle || request.numbers) {
         // The held-out validation split, exactly as `train` draws its evaluation sets from it.
         const { validation } = await loadTrainingData({
           dataDir: request.dataDir,
@@ -83,6 +93,7 @@ export class EvaluationService {
         if (request.generated) report.generated = await this.evaluateGeneratedDrawings(model, validation, request.generated, request.seed);
         if (request.stylesPerStyle)
           report.styles = await this.evaluateWritingStyles(model, validation, request.stylesPerStyle, request.seed, request.styles);
+        if (request.numbers) report.numbers = await this.evaluateGeneratedNumbers(model, validation, request.numbers, request.seed);
       }
       return report;
     } finally {
@@ -129,7 +140,7 @@ export class EvaluationService {
 
   /** Round-pen redrawings of digits the model never trained on, rendered as a 400×400 canvas would. */
   async evaluateGeneratedDrawings(model: tf.LayersModel, source: ImageSet, count: number, seed: number): Promise<DrawingsEvaluation> {
-    const digits = generateDrawnDigits({ images: { pixels: source.pixels, count: source.count }, labels: source.labels }, count, seed);
+    const digits = generateDrawnDigits(asMnistSet(source), count, seed);
     return this.evaluateDrawnDigits(model, digits);
   }
 
@@ -141,8 +152,7 @@ export class EvaluationService {
     seed: number,
     styles: readonly WritingStyle[] = WRITING_STYLES,
   ): Promise<StylesEvaluation> {
-    const mnistLike = { images: { pixels: source.pixels, count: source.count }, labels: source.labels };
-    const digits = styles.flatMap((style) => generateStyledDigits(mnistLike, perStyle, seed, [style]));
+    const digits = styles.flatMap((style) => generateStyledDigits(asMnistSet(source), perStyle, seed, [style]));
     const processed = await renderDrawings(digits);
     const labels = digits.map((d) => d.label);
     const probabilities = await this.predictProbabilities(model, stackPixels(processed));
@@ -165,6 +175,19 @@ export class EvaluationService {
     return { ...this.score(labels, probabilities, empty), empty: empty.filter(Boolean).length, perStyle: byStyle };
   }
 
+  /** Numbers written with digits the model never trained on, read as the server reads them, lengths 1–6 in turn. */
+  async evaluateGeneratedNumbers(
+    model: tf.LayersModel,
+    source: ImageSet,
+    count: number,
+    seed: number,
+    lengths: readonly number[] = EVALUATED_NUMBER_LENGTHS,
+  ): Promise<NumbersEvaluation> {
+    const numbers = generateDrawnNumbers(asMnistSet(source), count, seed, { lengths });
+    const read = await readNumbers(model, numbers);
+    return scoreNumbers(numbers.map((number, i) => ({ label: number.label, read: read[i] })));
+  }
+
   private async evaluateDrawnDigits(model: tf.LayersModel, digits: DrawnDigit[]): Promise<DrawingsEvaluation> {
     return this.scorePreprocessed(
       model,
@@ -182,6 +205,11 @@ export class EvaluationService {
     const empty = processed.map((p) => p.empty);
     return { ...this.score(labels, probabilities, empty), empty: empty.filter(Boolean).length };
   }
+}
+
+/** An image set in the shape the drawing generators read: MNIST's. */
+function asMnistSet(source: ImageSet) {
+  return { images: { pixels: source.pixels, count: source.count }, labels: source.labels };
 }
 
 /** Preprocessed images as one batch source. */

@@ -188,17 +188,37 @@ function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
+/** A canvas' size in pixels: the page's 400×400, or the wide one numbers are written on. */
+export interface CanvasSize {
+  width: number;
+  height: number;
+}
+
+export const SQUARE_CANVAS: CanvasSize = { width: CANVAS_SIZE, height: CANVAS_SIZE };
+
+export type CanvasBackground = 'transparent' | 'white';
+
 /**
- * The digit as a browser canvas would show it: black strokes with round caps and joins (what
+ * Pen paths as a browser canvas would show them: black strokes with round caps and joins (what
  * the client's pen sets), anti-aliased, on a transparent canvas (the default) or a white one.
  */
-export async function renderDrawnDigit(digit: DrawnDigit, background: 'transparent' | 'white' = 'transparent'): Promise<Buffer> {
-  const polylines = digit.strokes.map((stroke) => `<polyline points="${stroke.map((p) => `${p.x},${p.y}`).join(' ')}"/>`).join('');
+export async function renderStrokes(
+  strokes: readonly Point[][],
+  penWidth: number,
+  canvas: CanvasSize = SQUARE_CANVAS,
+  background: CanvasBackground = 'transparent',
+): Promise<Buffer> {
+  const polylines = strokes.map((stroke) => `<polyline points="${stroke.map((p) => `${p.x},${p.y}`).join(' ')}"/>`).join('');
   const fill = background === 'white' ? `<rect width="100%" height="100%" fill="white"/>` : '';
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${CANVAS_SIZE}" height="${CANVAS_SIZE}">${fill}` +
-    `<g fill="none" stroke="black" stroke-width="${digit.penWidth}" stroke-linecap="round" stroke-linejoin="round">${polylines}</g></svg>`;
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas.width}" height="${canvas.height}">${fill}` +
+    `<g fill="none" stroke="black" stroke-width="${penWidth}" stroke-linecap="round" stroke-linejoin="round">${polylines}</g></svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** The digit on the page's 400×400 canvas. */
+export function renderDrawnDigit(digit: DrawnDigit, background: CanvasBackground = 'transparent'): Promise<Buffer> {
+  return renderStrokes(digit.strokes, digit.penWidth, SQUARE_CANVAS, background);
 }
 
 /**
