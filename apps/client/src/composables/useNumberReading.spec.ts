@@ -2,7 +2,7 @@ import { shallowRef } from 'vue';
 import type { PredictionPayload } from '@live-digits/shared';
 import { insightFor, numberAnswer } from '../testing/predictions';
 import { inScope } from '../testing/scope';
-import { digitAt, digitsOf, useNumberReading } from './useNumberReading';
+import { digitsOf, useNumberReading } from './useNumberReading';
 
 function setup() {
   const prediction = shallowRef<PredictionPayload | null>(null);
@@ -71,16 +71,5 @@ describe(digitsOf.name, () => {
 
     expect(digits[0].insight).toBe(insight);
     expect(digits[1].insight).toBeUndefined();
-  });
-});
-
-describe(digitAt.name, () => {
-  const digits = numberAnswer(1, '42').number!.digits; // boxes at x 50–170 and 250–370, y 100–300
-
-  it('finds the digit whose box holds the point, with a little slack, or none', () => {
-    expect(digitAt(digits, { x: 100, y: 200 })).toBe(0);
-    expect(digitAt(digits, { x: 372, y: 298 })).toBe(1);
-    expect(digitAt(digits, { x: 210, y: 200 })).toBeNull();
-    expect(digitAt(digits, { x: 100, y: 20 })).toBeNull();
   });
 });

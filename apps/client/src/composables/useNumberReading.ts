@@ -1,11 +1,10 @@
 /**
  * The number on the canvas as the page shows it: every digit read, left to right, and which one
  * the 0–9 panels, the "Wrong?" feedback and the network's insides describe — the one the person
- * points at (hovering its box or its place in the number), else the one they picked, else the first.
+ * points at (hovering its place in the number or its box's tab), else the one they picked, else the first.
  */
 import { computed, readonly, ref, watch, type Ref } from 'vue';
 import type { DigitReading, PredictionPayload } from '@live-digits/shared';
-import type { Point } from '../lib/strokes';
 
 /** The digits of an answer, each with its insight (the answer's top-level one stands for the first digit's). */
 export function digitsOf(prediction: PredictionPayload | null): DigitReading[] {
@@ -13,22 +12,6 @@ export function digitsOf(prediction: PredictionPayload | null): DigitReading[] {
   return digits.map((digit, index) =>
     digit.insight || index > 0 || !prediction?.insight ? digit : { ...digit, insight: prediction.insight },
   );
-}
-
-/** Slack around a box, in drawing pixels, so pointing at a thin 1 still finds it. */
-const BOX_SLACK = 6;
-
-/** The digit whose box holds a point of the drawing (the nearest centre when boxes overlap), or null. */
-export function digitAt(digits: readonly Pick<DigitReading, 'box'>[], point: Point): number | null {
-  let found: number | null = null;
-  let nearest = Infinity;
-  digits.forEach(({ box: [x, y, width, height] }, index) => {
-    const inside =
-      point.x >= x - BOX_SLACK && point.x <= x + width + BOX_SLACK && point.y >= y - BOX_SLACK && point.y <= y + height + BOX_SLACK;
-    const distance = Math.hypot(point.x - (x + width / 2), point.y - (y + height / 2));
-    if (inside && distance < nearest) [found, nearest] = [index, distance];
-  });
-  return found;
 }
 
 export function useNumberReading(prediction: Readonly<Ref<PredictionPayload | null>>) {
