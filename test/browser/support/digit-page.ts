@@ -18,6 +18,14 @@ export interface ShownGuess {
   probabilities: number[];
 }
 
+export interface ShownNumber {
+  /** The text of `number`: the digits read, e.g. "2026". */
+  text: string;
+  digits: { text: string; confidence: string }[];
+  /** Each digit's box on the canvas, in canvas pixels: [x, y, width, height]. */
+  boxes: number[][];
+}
+
 export class DigitPage {
   private touch: CDPSession | undefined;
 
@@ -28,11 +36,21 @@ export class DigitPage {
     await this.waitForStatus('live');
   }
 
+  /** The drawing's size in canvas pixels: 400×400, or 800×400 on the wide canvas. */
+  async drawingSize(): Promise<{ width: number; height: number }> {
+    const canvas = this.page.getByTestId('canvas');
+    const [width, height] = await Promise.all([canvas.getAttribute('data-width'), canvas.getAttribute('data-height')]);
+    return { width: Number(width ?? CANVAS_SIZE), height: Number(height ?? CANVAS_SIZE) };
+  }
+
   /** Viewport coordinates of a point in canvas pixels, wherever and however large the canvas is shown. */
   private async toViewport(): Promise<(p: Point) => Point> {
+    // Input outside the viewport is lost: bring the canvas into view if a click further down scrolled it away.
+    await this.page.getByTestId('canvas').scrollIntoViewIfNeeded();
     const box = await this.page.getByTestId('canvas').boundingBox();
     if (!box) throw new Error('The canvas is not on screen.');
-    return (p) => ({ x: box.x + (p.x * box.width) / CANVAS_SIZE, y: box.y + (p.y * box.height) / CANVAS_SIZE });
+    const size = await this.drawingSize();
+    return (p) => ({ x: box.x + (p.x * box.width) / size.width, y: box.y + (p.y * box.height) / size.height });
   }
 
   /** Each stroke as mouse down, moves along the path, mouse up. */
@@ -82,6 +100,29 @@ export class DigitPage {
     return this.shownGuess();
   }
 
+  /** Waits for the answer to the finished drawing and returns the number shown, with each digit's box in canvas pixels. */
+  async finalNumber(timeout = FINAL_GUESS_TIMEOUT_MS): Promise<ShownNumber> {
+    await this.page.waitForSelector('[data-testid="number"][data-final="true"]', { state: 'attached', timeout });
+    return this.shownNumber();
+  }
+
+  async shownNumber(): Promise<ShownNumber> {
+    return this.page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="canvas"]')!;
+      const frame = canvas.getBoundingClientRect();
+      const scale = Number(canvas.dataset.width) / frame.width;
+      const boxes = Array.from(document.querySelectorAll<HTMLElement>('[data-testid="digit-box"]'), (box) => {
+        const rect = box.getBoundingClientRect();
+        return [(rect.left - frame.left) * scale, (rect.top - frame.top) * scale, rect.width * scale, rect.height * scale];
+      });
+      const digits = Array.from(document.querySelectorAll<HTMLElement>('[data-testid="number-digit"]'), (digit) => ({
+        text: digit.textContent?.trim() ?? '',
+        confidence: digit.dataset.confidence ?? '',
+      }));
+      return { text: document.querySelector('[data-testid="number"]')!.textContent ?? '', digits, boxes };
+    });
+  }
+
   async shownGuess(): Promise<ShownGuess> {
     return this.page.evaluate(() => {
       const guess = document.querySelector<HTMLElement>('[data-testid="top-guess"]')!;
@@ -101,7 +142,7 @@ export class DigitPage {
     return this.page.evaluate(async (points) => {
       await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="canvas"]')!;
-      const scale = canvas.width / 400;
+      const scale = canvas.width / Number(canvas.dataset.width ?? 400);
       const ctx = canvas.getContext('2d')!;
       return points.map((p) => ctx.getImageData(Math.round(p.x * scale), Math.round(p.y * scale), 1, 1).data[3] > 0);
     }, points);

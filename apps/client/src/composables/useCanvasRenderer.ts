@@ -4,12 +4,15 @@
  * animation frame, and the ink colour comes from CSS (`--ink`), so dark mode restyles the pen.
  */
 import { onScopeDispose, watch, type Ref } from 'vue';
-import { CANVAS_SIZE, renderDrawing, type DrawingContent } from '../lib/strokes';
+import { CANVAS_SIZE, renderDrawing, sizeOf, type DrawingContent } from '../lib/strokes';
 
-/** Device pixels for a canvas shown `cssSize` CSS pixels wide; capped so a 4K zoom cannot ask for a huge bitmap. */
-export function backingStoreSize(cssSize: number, devicePixelRatio: number): number {
-  const size = Math.round((cssSize > 0 ? cssSize : CANVAS_SIZE) * (devicePixelRatio > 0 ? devicePixelRatio : 1));
-  return Math.min(Math.max(size, 1), 4 * CANVAS_SIZE);
+/**
+ * Device pixels along one side of a canvas shown `cssSize` CSS pixels long, for a drawing
+ * `drawingSide` pixels long on that side; capped so a 4K zoom cannot ask for a huge bitmap.
+ */
+export function backingStoreSize(cssSize: number, devicePixelRatio: number, drawingSide = CANVAS_SIZE): number {
+  const size = Math.round((cssSize > 0 ? cssSize : drawingSide) * (devicePixelRatio > 0 ? devicePixelRatio : 1));
+  return Math.min(Math.max(size, 1), 4 * drawingSide);
 }
 
 export function useCanvasRenderer(
@@ -24,10 +27,14 @@ export function useCanvasRenderer(
     const element = canvas.value;
     const ctx = element?.getContext('2d');
     if (!element || !ctx) return;
-    const size = backingStoreSize(element.getBoundingClientRect().width, window.devicePixelRatio);
-    if (element.width !== size) element.width = element.height = size;
+    const drawing = sizeOf(content.value);
+    const width = backingStoreSize(element.getBoundingClientRect().width, window.devicePixelRatio, drawing.width);
+    const scale = width / drawing.width;
+    const height = Math.round(drawing.height * scale);
+    if (element.width !== width) element.width = width;
+    if (element.height !== height) element.height = height;
     const ink = getComputedStyle(element).getPropertyValue('--ink').trim() || '#000';
-    renderDrawing(ctx, content.value, { penWidth, ink, scale: size / CANVAS_SIZE, width: size, height: size });
+    renderDrawing(ctx, content.value, { penWidth, ink, scale, width, height });
   }
 
   function schedule(): void {

@@ -1,3 +1,4 @@
+import { DRAWING_SIZES, SQUARE_DRAWING } from '../lib/drawing-size';
 import type { InkImage } from '../lib/strokes';
 import { useDrawing, type DrawingChange } from './useDrawing';
 
@@ -109,12 +110,12 @@ describe(useDrawing.name, () => {
     sut.load(PICTURE);
     expect(sut.isDrawing.value).toBe(false);
     expect(sut.isEmpty.value).toBe(false);
-    expect(sut.content.value).toEqual({ image: PICTURE, strokes: [] });
+    expect(sut.content.value).toEqual({ image: PICTURE, strokes: [], size: SQUARE_DRAWING });
 
     sut.begin(2, { x: 5, y: 5 });
     sut.end(2);
     sut.undo();
-    expect(sut.content.value).toEqual({ image: PICTURE, strokes: [] });
+    expect(sut.content.value).toEqual({ image: PICTURE, strokes: [], size: SQUARE_DRAWING });
     sut.undo();
     expect(sut.isEmpty.value).toBe(true);
     expect(changes).toEqual(['grow', 'load', 'grow', 'finish', 'undo', 'undo']);
@@ -126,7 +127,7 @@ describe(useDrawing.name, () => {
 
     sut.clear();
 
-    expect(sut.content.value).toEqual({ image: null, strokes: [] });
+    expect(sut.content.value).toEqual({ image: null, strokes: [], size: SQUARE_DRAWING });
     expect(changes).toEqual(['load', 'clear']);
   });
 
@@ -138,5 +139,19 @@ describe(useDrawing.name, () => {
     sut.extend(1, [{ x: 40, y: 0 }]);
 
     expect(snapshot).toEqual([[{ x: 0, y: 0 }]]);
+  });
+
+  it('starts blank at another size: a wide drawing for numbers, announced as a resize', () => {
+    const { sut, changes } = drawingWithLog();
+    sut.begin(1, { x: 10, y: 10 });
+    sut.end(1);
+
+    sut.resize(DRAWING_SIZES.wide);
+    sut.resize({ ...DRAWING_SIZES.wide }); // the same size again changes nothing
+
+    expect(sut.size.value).toEqual({ width: 800, height: 400 });
+    expect(sut.content.value).toEqual({ image: null, strokes: [], size: DRAWING_SIZES.wide });
+    expect(sut.isDrawing.value).toBe(false);
+    expect(changes).toEqual(['grow', 'finish', 'resize']);
   });
 });

@@ -1,20 +1,23 @@
 /**
  * The drawing as data: strokes in canvas pixels, one pen down at a time, undo and clear, over an
- * optional image (uploaded, pasted or dropped) that replaces whatever was drawn before.
+ * optional image (uploaded, pasted or dropped) that replaces whatever was drawn before, on a drawing
+ * of a chosen size (square, or wide for numbers).
  * No DOM here; `usePointerInput` feeds it points, `useImageInput` images, and the canvas renders `content`.
  */
 import { computed, ref, shallowRef } from 'vue';
 import { createEventHook } from '../lib/event-hook';
+import { SQUARE_DRAWING, type DrawingSize } from '../lib/drawing-size';
 import { thinPoints, type DrawingContent, type InkImage, type Point, type Stroke } from '../lib/strokes';
 
 /**
  * What just happened to the drawing. `grow` is ink added while the pen is down; `finish` is pen-up;
- * `clear` and `undo` take ink away and `load` replaces it with an image, so an answer about the
- * drawing before them no longer applies.
+ * `clear` and `undo` take ink away, `load` replaces it with an image and `resize` starts a blank
+ * drawing of another size, so an answer about the drawing before them no longer applies.
  */
-export type DrawingChange = 'grow' | 'finish' | 'clear' | 'undo' | 'load';
+export type DrawingChange = 'grow' | 'finish' | 'clear' | 'undo' | 'load' | 'resize';
 
-export function useDrawing() {
+export function useDrawing(initialSize: DrawingSize = SQUARE_DRAWING) {
+  const size = shallowRef<DrawingSize>(initialSize);
   const strokes = shallowRef<readonly Stroke[]>([]);
   const image = shallowRef<InkImage | null>(null);
   const activePointer = ref<number | null>(null);
@@ -74,12 +77,24 @@ export function useDrawing() {
     changes.trigger('load');
   }
 
+  /** Another canvas size: what was drawn would not fit the same way, so the drawing starts blank. */
+  function resize(next: DrawingSize): void {
+    if (next.width === size.value.width && next.height === size.value.height) return;
+    activePointer.value = null;
+    strokes.value = [];
+    image.value = null;
+    size.value = next;
+    changes.trigger('resize');
+  }
+
   return {
     /** Read-only outside: change the drawing through the methods, so every change is announced. */
     strokes: computed(() => strokes.value),
     image: computed(() => image.value),
     /** Everything on the canvas, as the screen and the frames render it. */
-    content: computed<DrawingContent>(() => ({ image: image.value, strokes: strokes.value })),
+    content: computed<DrawingContent>(() => ({ image: image.value, strokes: strokes.value, size: size.value })),
+    /** The drawing's size in canvas pixels. */
+    size: computed(() => size.value),
     isEmpty,
     isDrawing,
     onChange: changes.on,
@@ -89,6 +104,7 @@ export function useDrawing() {
     clear,
     undo,
     load,
+    resize,
   };
 }
 

@@ -3,6 +3,7 @@ import { FakeSocket } from '../testing/fake-socket';
 import { inScope } from '../testing/scope';
 import { useDrawing } from './useDrawing';
 import { useFeedback } from './useFeedback';
+import { useNumberReading } from './useNumberReading';
 import { useRecognizer } from './useRecognizer';
 
 const PNG = new Uint8Array([137, 80, 78, 71]).buffer;
@@ -100,4 +101,86 @@ describe(useFeedback.name, () => {
     expect(sut.message.value).toBe('');
     expect(sut.isOffered.value).toBe(false);
   });
+});
+
+describe(`${useFeedback.name} with a number on the canvas`, () => {
+  const CROP = new Uint8Array([9, 9]).buffer;
+
+  /** "42" drawn on a wide canvas and answered; feedback is about the digit described. */
+  async function numberDrawn() {
+    const socket = new FakeSocket();
+    socket.connectionOpens();
+    const drawing = useDrawing({ width: 800, height: 400 });
+    const encode = async () => PNG;
+    const encodeDigit = jest.fn(async () => CROP);
+    const { result } = inScope(() => {
+      const recognizer = useRecognizer({ socket: socket.asSocket(), drawing, encode });
+      const number = useNumberReading(recognizer.prediction);
+      return { number, sut: useFeedback({ socket: socket.asSocket(), drawing, recognizer, encode, number, encodeDigit }) };
+    });
+    drawing.begin(1, { x: 100, y: 100 });
+    drawing.extend(1, [{ x: 100, y: 300 }]);
+    drawing.end(1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const four = prediction(0, 4).number!.digits[0];
+    const two = { ...prediction(0, 2).number!.digits[0], box: [420, 90, 150, 220] as [number, number, number, number] };
+    socket.serverSends('prediction', {
+      ...prediction(socket.frames.at(-1)!.seq, 4),
+      number: { text: '42', digits: [four, two] },
+    });
+    return { socket, drawing, encodeDigit, ...result };
+  }
+
+  it("sends the picked digit's crop, cut by its box, with its own label and guess", async () => {
+    const { sut, number, socket, drawing, encodeDigit } = await numberDrawn();
+
+    number.select(1);
+    await sut.send(7);
+
+    expect(encodeDigit).toHaveBeenCalledWith(drawing.content.value, [420, 90, 150, 220]);
+    expect(socket.feedback).toEqual([{ image: CROP, label: 7, predicted: 2 }]);
+    expect(sut.message.value).toMatch(/saved as a 7/i);
+  });
+
+  it('describes the first digit until another is picked, and starts over when another is picked', async () => {
+    const { sut, number, socket, encodeDigit } = await numberDrawn();
+
+    await sut.send(1);
+    expect(encodeDigit).toHaveBeenLastCalledWith(expect.anything(), [100, 100, 200, 200]);
+    expect(socket.feedback.at(-1)).toMatchObject({ label: 1, predicted: 4 });
+    expect(sut.canSend.value).toBe(false);
+
+    number.select(1);
+    await Promise.resolve();
+
+    expect(sut.state.value).toBe('idle');
+    expect(sut.canSend.value).toBe(true);
+  });
+
+  it('sends the whole drawing when it holds one digit, as before numbers', async () => {
+    const { sut, socket, encodeDigit } = await setupWithNumber();
+
+    await sut.send(3);
+
+    expect(encodeDigit).not.toHaveBeenCalled();
+    expect(socket.feedback).toEqual([{ image: PNG, label: 3, predicted: 1 }]);
+  });
+
+  async function setupWithNumber() {
+    const socket = new FakeSocket();
+    socket.connectionOpens();
+    const drawing = useDrawing();
+    const encode = async () => PNG;
+    const encodeDigit = jest.fn(async () => CROP);
+    const { result } = inScope(() => {
+      const recognizer = useRecognizer({ socket: socket.asSocket(), drawing, encode });
+      const number = useNumberReading(recognizer.prediction);
+      return { sut: useFeedback({ socket: socket.asSocket(), drawing, recognizer, encode, number, encodeDigit }) };
+    });
+    drawing.begin(1, { x: 10, y: 10 });
+    drawing.end(1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    socket.serverSends('prediction', prediction(socket.frames.at(-1)!.seq, 1));
+    return { socket, encodeDigit, ...result };
+  }
 });

@@ -1,3 +1,4 @@
+import { SQUARE_DRAWING } from '../lib/drawing-size';
 import type { InkImage } from '../lib/strokes';
 import { inScope } from '../testing/scope';
 import { useDrawing } from './useDrawing';
@@ -41,7 +42,7 @@ describe(useImageInput.name, () => {
     await sut.onFileChosen({ target: input });
 
     expect(decoded).toHaveBeenCalledWith(file);
-    expect(drawing.content.value).toEqual({ image: INK, strokes: [] });
+    expect(drawing.content.value).toEqual({ image: INK, strokes: [], size: SQUARE_DRAWING });
     expect(sut.error.value).toBeNull();
     expect(sut.isLoading.value).toBe(false);
     expect(input.value).toBe('');

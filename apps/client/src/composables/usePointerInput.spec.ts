@@ -31,6 +31,11 @@ describe(toCanvasPoint.name, () => {
     expect(toCanvasPoint({ clientX: 110, clientY: 60 }, { left: 10, top: 10, width: 200, height: 200 })).toEqual({ x: 200, y: 100 });
     expect(toCanvasPoint({ clientX: 410, clientY: 410 }, { left: 10, top: 10, width: 400, height: 400 })).toEqual({ x: 400, y: 400 });
   });
+
+  it('maps to the pixels of a wide drawing on a wide canvas', () => {
+    const rect = { left: 10, top: 10, width: 400, height: 200 };
+    expect(toCanvasPoint({ clientX: 210, clientY: 60 }, rect, { width: 800, height: 400 })).toEqual({ x: 400, y: 100 });
+  });
 });
 
 describe(samplesOf.name, () => {

@@ -5,7 +5,8 @@
  * (The page keeps still while drawing because the canvas has `touch-action: none`.)
  */
 import type { Drawing } from './useDrawing';
-import { CANVAS_SIZE, type Point } from '../lib/strokes';
+import { SQUARE_DRAWING, type DrawingSize } from '../lib/drawing-size';
+import type { Point } from '../lib/strokes';
 
 /** The element being drawn on, as far as pointer handling needs it. */
 export interface PointerSurface {
@@ -28,9 +29,13 @@ export interface PointerInput extends PointerSample {
 }
 
 /** Client coordinates → drawing pixels, whatever size the canvas is displayed at. */
-export function toCanvasPoint(sample: PointerSample, rect: ReturnType<PointerSurface['getBoundingClientRect']>): Point {
-  const x = ((sample.clientX - rect.left) * CANVAS_SIZE) / rect.width;
-  const y = ((sample.clientY - rect.top) * CANVAS_SIZE) / rect.height;
+export function toCanvasPoint(
+  sample: PointerSample,
+  rect: ReturnType<PointerSurface['getBoundingClientRect']>,
+  size: DrawingSize = SQUARE_DRAWING,
+): Point {
+  const x = ((sample.clientX - rect.left) * size.width) / rect.width;
+  const y = ((sample.clientY - rect.top) * size.height) / rect.height;
   return { x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10 };
 }
 
@@ -40,14 +45,14 @@ export function samplesOf(event: PointerInput): PointerSample[] {
   return coalesced.length > 0 ? coalesced : [event];
 }
 
-export function usePointerInput(drawing: Pick<Drawing, 'begin' | 'extend' | 'end' | 'isDrawing'>) {
+export function usePointerInput(drawing: Pick<Drawing, 'begin' | 'extend' | 'end' | 'isDrawing' | 'size'>) {
   const surfaceOf = (event: PointerInput) => event.currentTarget as PointerSurface;
 
   function down(event: PointerInput): void {
     // The main button only: a mouse's left button, a pen's tip, a finger. Right-click stays a context menu.
     if (event.button !== 0) return;
     const surface = surfaceOf(event);
-    if (!drawing.begin(event.pointerId, toCanvasPoint(event, surface.getBoundingClientRect()))) return;
+    if (!drawing.begin(event.pointerId, toCanvasPoint(event, surface.getBoundingClientRect(), drawing.size.value))) return;
     event.preventDefault();
     try {
       surface.setPointerCapture(event.pointerId);
@@ -61,7 +66,7 @@ export function usePointerInput(drawing: Pick<Drawing, 'begin' | 'extend' | 'end
     const rect = surfaceOf(event).getBoundingClientRect();
     drawing.extend(
       event.pointerId,
-      samplesOf(event).map((sample) => toCanvasPoint(sample, rect)),
+      samplesOf(event).map((sample) => toCanvasPoint(sample, rect, drawing.size.value)),
     );
   }
 

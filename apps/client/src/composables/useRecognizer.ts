@@ -5,9 +5,11 @@
  * short interval only means fresher guesses); pen-up, Undo, Predict and reconnecting send one at
  * once with `final: true`, and so does loading an image. An empty canvas sends nothing. Every frame carries a new `seq`; an
  * answer older than the one shown, or about a drawing since cleared or undone, is dropped.
+ * Frames ask for the network's insides only while the page shows them (`insight`); asking for
+ * something else (opening the panel, "why not 7?") sends the finished drawing again at once.
  */
-import { computed, onScopeDispose, readonly, ref, shallowReadonly, shallowRef } from 'vue';
-import type { FrameErrorPayload, PredictionPayload } from '@live-digits/shared';
+import { computed, onScopeDispose, readonly, ref, shallowReadonly, shallowRef, watch, type Ref } from 'vue';
+import type { FrameErrorPayload, FramePayload, InsightRequest, PredictionPayload } from '@live-digits/shared';
 import type { Drawing } from './useDrawing';
 import type { RecognitionSocket } from '../lib/socket';
 import type { DrawingContent } from '../lib/strokes';
@@ -19,9 +21,11 @@ export const FRAME_ERROR_VISIBLE_MS = 4000;
 export interface RecognizerOptions {
   socket: Pick<RecognitionSocket, 'on' | 'emit' | 'connected'>;
   drawing: Pick<Drawing, 'content' | 'isEmpty' | 'onChange'>;
-  /** The drawing as PNG bytes, exactly as a 400×400 canvas would export it. */
+  /** The drawing as PNG bytes, exactly as a canvas of its size would export it. */
   encode: (content: DrawingContent) => Promise<ArrayBuffer>;
   intervalMs?: number;
+  /** What frames ask to see of the network's insides; null (or absent): nothing. */
+  insight?: Readonly<Ref<InsightRequest | null>>;
   now?: () => number;
 }
 
@@ -31,6 +35,7 @@ export function useRecognizer({
   encode,
   intervalMs = DEFAULT_FRAME_INTERVAL_MS,
   now = () => performance.now(),
+  insight,
 }: RecognizerOptions) {
   const prediction = shallowRef<PredictionPayload | null>(null);
   /**
@@ -72,7 +77,10 @@ export function useRecognizer({
     if (seq < lastEmittedSeq || seq < firstCurrentSeq || !socket.connected) return;
     lastEmittedSeq = seq;
     inFlight.set(seq, { sentAt: now() });
-    socket.emit('frame', { seq, image, final, preview: true });
+    const frame: FramePayload = { seq, image, final, preview: true };
+    const request = insight?.value;
+    if (request) frame.insight = request;
+    socket.emit('frame', frame);
   }
 
   /** Mid-stroke: leading edge at once, then at most one frame per interval, the last one trailing. */
@@ -113,6 +121,16 @@ export function useRecognizer({
   });
 
   socket.on('connect', () => void send(true));
+
+  // A new question about the finished drawing: ask it now rather than at the next stroke.
+  if (insight) {
+    watch(
+      () => JSON.stringify(insight.value ?? null),
+      () => {
+        if (currentFinalSeq !== -1) void send(true);
+      },
+    );
+  }
 
   socket.on('prediction', (answer) => {
     if (answer.seq < firstCurrentSeq || answer.seq <= shownSeq) return;

@@ -88,6 +88,16 @@ describe(renderDrawing.name, () => {
     ]);
     expect(calls.slice(-3)).toEqual(['beginPath()', `arc(5,6,11,0,${2 * Math.PI})`, 'fill()']);
   });
+
+  it('puts a (square) image in the middle of a wide drawing and inks the whole drawing', () => {
+    const { ctx, calls } = recordingContext();
+    const image = 'IMAGE' as unknown as CanvasImageSource;
+
+    renderDrawing(ctx, { image, strokes: [], size: { width: 800, height: 400 } }, { ...options, width: 1600 });
+
+    expect(calls[3]).toBe('drawImage(IMAGE,200,0,400,400)');
+    expect(calls[6]).toBe('fillRect(0,0,800,400)');
+  });
 });
 
 describe(thinPoints.name, () => {

@@ -1,5 +1,6 @@
 /**
- * A drawing is a list of strokes in canvas pixels (400×400, whatever size the canvas is shown at).
+ * A drawing is a list of strokes in canvas pixels (400×400, or 800×400 wide; whatever size the canvas
+ * is shown at).
  * The same rendering draws the screen and the frames the server sees, so what you see is what it reads.
  */
 
@@ -12,6 +13,7 @@ export type Stroke = readonly Point[];
 
 /** The drawing's own coordinate space: frames are this many pixels square (the shared contract's constant). */
 import { CANVAS_SIZE } from '@live-digits/shared';
+import { SQUARE_DRAWING, type DrawingSize } from './drawing-size';
 export { CANVAS_SIZE };
 
 /**
@@ -44,7 +46,8 @@ export type StrokeContext = Pick<
 
 /**
  * A picture that is part of the drawing (an uploaded, pasted or dropped image): ink as alpha on a
- * square canvas that stands for the whole 400×400 drawing, so it scales like the strokes do.
+ * square canvas that stands for the whole 400×400 drawing (the middle square of a wide one), so it
+ * scales like the strokes do.
  */
 export type InkImage = CanvasImageSource;
 
@@ -52,12 +55,16 @@ export type InkImage = CanvasImageSource;
 export interface DrawingContent {
   image: InkImage | null;
   strokes: readonly Stroke[];
+  /** The drawing's size in canvas pixels; absent, the square default. */
+  size?: DrawingSize;
 }
+
+export const sizeOf = (content: Pick<DrawingContent, 'size'>): DrawingSize => content.size ?? SQUARE_DRAWING;
 
 export interface RenderOptions {
   penWidth: number;
   ink: string;
-  /** Backing-store pixels per drawing pixel: the displayed size × devicePixelRatio ÷ 400. */
+  /** Backing-store pixels per drawing pixel: the displayed width × devicePixelRatio ÷ the drawing's width. */
   scale: number;
   /** Backing-store size, for clearing. */
   width: number;
@@ -69,16 +76,20 @@ export interface RenderOptions {
  * quadratic curves through the midpoints, which turns a jittery polyline into a smooth line
  * without moving it away from where the pen actually went.
  */
-export function renderDrawing(ctx: StrokeContext, { image, strokes }: DrawingContent, options: RenderOptions): void {
+export function renderDrawing(ctx: StrokeContext, content: DrawingContent, options: RenderOptions): void {
+  const { image, strokes } = content;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, options.width, options.height);
   ctx.setTransform(options.scale, 0, 0, options.scale, 0, 0);
   if (image) {
     // The image's alpha is its ink: paint it, then keep only its coverage, filled with the ink colour.
-    ctx.drawImage(image, 0, 0, CANVAS_SIZE, CANVAS_SIZE);
+    // It is square: on a wide drawing it sits in the middle.
+    const { width, height } = sizeOf(content);
+    const side = Math.min(width, height);
+    ctx.drawImage(image, (width - side) / 2, (height - side) / 2, side, side);
     ctx.globalCompositeOperation = 'source-in';
     ctx.fillStyle = options.ink;
-    ctx.fillRect(0, 0, CANVAS_SIZE, CANVAS_SIZE);
+    ctx.fillRect(0, 0, width, height);
     ctx.globalCompositeOperation = 'source-over';
   }
   ctx.lineWidth = options.penWidth;

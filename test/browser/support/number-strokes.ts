@@ -1,0 +1,65 @@
+/**
+ * A number to draw on the page: held-out MNIST digits (the drawn-digit generator's strokes) set
+ * side by side at one height, with a gap between them, centred on a canvas of the given size.
+ */
+import type { Point } from '@live-digits/digit-data/drawn-digits/drawn-digits';
+import { drawnDigits } from '../../server/support/drawings';
+
+export interface DrawnNumber {
+  text: string;
+  strokes: Point[][];
+  /** Where each digit's pen path lies, left to right, in canvas pixels: [x, y, width, height] (the pen's width not included). */
+  boxes: [number, number, number, number][];
+  /** How many of `strokes` each digit has, left to right. */
+  strokesPerDigit: number[];
+}
+
+export interface NumberLayout {
+  /** The drawing's size in canvas pixels. */
+  width: number;
+  height: number;
+  /** Height of each digit's pen path. */
+  digitHeight: number;
+  /** Space between one digit's path and the next, as a share of the digit height. */
+  gap?: number;
+  seed?: number;
+}
+
+function boundsOf(strokes: Point[][]) {
+  const points = strokes.flat();
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  return { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) };
+}
+
+export function numberStrokes(text: string, { width, height, digitHeight, gap = 0.3, seed = 7 }: NumberLayout): DrawnNumber {
+  const pool = drawnDigits(30, seed);
+  const used = new Map<number, number>();
+  const digits = [...text].map((character) => {
+    const label = Number(character);
+    // A different source image for a digit that repeats ("2026" has two 2s).
+    const nth = used.get(label) ?? 0;
+    used.set(label, nth + 1);
+    const digit = pool.filter((d) => d.label === label)[nth];
+    const bounds = boundsOf(digit.strokes);
+    const scale = digitHeight / bounds.height;
+    return { digit, bounds, scale, width: bounds.width * scale };
+  });
+  const space = gap * digitHeight;
+  const total = digits.reduce((sum, d) => sum + d.width, 0) + space * (digits.length - 1);
+  let left = (width - total) / 2;
+  const top = (height - digitHeight) / 2;
+  const strokes: Point[][] = [];
+  const boxes: DrawnNumber['boxes'] = [];
+  const strokesPerDigit: number[] = [];
+  for (const { digit, bounds, scale, width: digitWidth } of digits) {
+    const x0 = left;
+    strokes.push(
+      ...digit.strokes.map((stroke) => stroke.map((p) => ({ x: x0 + (p.x - bounds.x) * scale, y: top + (p.y - bounds.y) * scale }))),
+    );
+    boxes.push([x0, top, digitWidth, digitHeight]);
+    strokesPerDigit.push(digit.strokes.length);
+    left += digitWidth + space;
+  }
+  return { text, strokes, boxes, strokesPerDigit };
+}
