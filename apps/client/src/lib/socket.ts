@@ -1,27 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
-import * as socketIoParser from 'socket.io-parser';
-import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from '@live-digits/shared';
+import { RECOGNITION_PARSER, SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from '@live-digits/shared';
 
 export type RecognitionSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/**
- * Binary parts one event may carry. Socket.IO's decoder refuses an event with more than 10 (and
- * drops the connection as a parse error), but a prediction with insight carries two planes and
- * every layer's activations for each digit, plus the first digit's again at the top level: up to
- * (MAX_DIGITS + 1) × (2 + layers). The page trusts its own server, so the bound is generous.
- */
-export const MAX_EVENT_ATTACHMENTS = 256;
-
-/** Socket.IO's own parser, its decoder allowing MAX_EVENT_ATTACHMENTS binary parts an event. */
-export const recognitionParser = {
-  protocol: socketIoParser.protocol,
-  Encoder: socketIoParser.Encoder,
-  Decoder: class extends socketIoParser.Decoder {
-    constructor() {
-      super({ maxAttachments: MAX_EVENT_ATTACHMENTS });
-    }
-  },
-};
 
 /**
  * The page's one socket, to the server that served it. WebSocket first (no long-polling round trip
@@ -36,6 +16,7 @@ export function connectToServer(): RecognitionSocket {
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
     randomizationFactor: 0.3,
-    parser: recognitionParser,
+    // A prediction with insight carries more binary planes than Socket.IO's default decoder takes.
+    parser: RECOGNITION_PARSER,
   });
 }
