@@ -15,7 +15,7 @@ import { percentile } from './support/stats';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { SeededRandom } from '@live-digits/digit-data/random';
 import { BACKEND_NAMES, BackendName, tf } from '@live-digits/shared/tf/tf';
-import { initTrainingTensorFlow } from '../training/src/tf/wasm-training-kernels';
+import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
 import { augmentBatch } from '../training/src/augmentation/augment';
 import { buildDigitNet } from '../training/src/model/digit-net';
 import { flattenWeights } from '../training/src/trainer/flat-weights';
@@ -93,7 +93,7 @@ export async function benchTraining(seconds = 15): Promise<void> {
   console.log(`Training throughput, digit-net, batch ${BATCH}, ${seconds}s per row (${os.availableParallelism()} cores)`);
   const rows: Array<[string, number]> = [];
   // Registers what can load (tfjs-node when present) and the wasm gradient kernels.
-  await initTrainingTensorFlow();
+  await initGradientTensorFlow();
   for (const backend of BACKEND_NAMES) {
     const available = await tf.setBackend(backend).catch(() => false);
     if (!available) {
@@ -155,7 +155,7 @@ function v1ModelDir(): string | null {
 
 /** Inference per image on the wasm backend, as the server runs it: one drawing (batch 1) and a micro-batch of 16. */
 export async function benchInference(rounds = 300): Promise<void> {
-  await initTrainingTensorFlow({ backend: 'wasm' });
+  await initGradientTensorFlow({ backend: 'wasm' });
   // The throughput rows leave the last backend they measured (cpu) active; start-up is done once per process.
   if (!(await tf.setBackend('wasm'))) throw new Error("setBackend('wasm') failed");
   const mnist = readMnistSplit(bundledMnistDir(), 't10k');

@@ -6,7 +6,7 @@ import { WRITING_STYLES } from '@live-digits/digit-data/drawn-digits/writing-sty
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { loadModel, readModelMetadata } from '@live-digits/shared/model/model-files';
 import { tf } from '@live-digits/shared/tf/tf';
-import { initTrainingTensorFlow } from '../../training/src/tf/wasm-training-kernels';
+import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
 import { runTrainingCli } from '../support/training-cli';
 
 describe('training CLI', () => {
@@ -14,7 +14,7 @@ describe('training CLI', () => {
   let modelDir: string;
 
   beforeAll(async () => {
-    await initTrainingTensorFlow({ backend: 'wasm' });
+    await initGradientTensorFlow({ backend: 'wasm' });
     workDir = await mkdtemp(path.join(tmpdir(), 'train-cli-'));
     modelDir = path.join(workDir, 'model');
   });

@@ -10,7 +10,7 @@ import { EvaluationService } from './evaluation/evaluation.service';
 import { predictInChunks } from './evaluation/predict';
 import { buildDigitNet } from './model/digit-net';
 import { OptionError } from './option-error';
-import { initTrainingTensorFlow } from './tf/wasm-training-kernels';
+import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
 import { flattenWeights } from './trainer/flat-weights';
 import { DEFAULT_TRAIN_OPTIONS, PreparedData, TrainingObserver, TrainingService } from './training.service';
 
@@ -21,7 +21,7 @@ describe(TrainingService.name, () => {
   let dir: string;
 
   beforeAll(async () => {
-    await initTrainingTensorFlow({ backend: 'wasm' });
+    await initGradientTensorFlow({ backend: 'wasm' });
     dir = await mkdtemp(path.join(tmpdir(), 'training-service-'));
   });
 

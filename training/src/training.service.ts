@@ -39,7 +39,7 @@ import { EvaluationService } from './evaluation/evaluation.service';
 import { buildDigitNet } from './model/digit-net';
 import { OptionError } from './option-error';
 import { renderTrainingReport } from './report/training-report';
-import { initTrainingTensorFlow } from './tf/wasm-training-kernels';
+import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
 import { flattenWeights, setFlatWeights } from './trainer/flat-weights';
 import { oneCycleLearningRate } from './trainer/learning-rate';
 import { shareImageSet } from './trainer/protocol';
@@ -123,7 +123,7 @@ export class TrainingService {
     const started = Date.now();
     const gitCommit = currentGitCommit();
     await this.assertWritable(options.out);
-    const backend = await initTrainingTensorFlow({ backend: options.backend, log: observer.log });
+    const backend = await initGradientTensorFlow({ backend: options.backend, log: observer.log });
     const data = await this.prepareData(options, observer);
     this.assertBatchFits(options, data);
     observer.log(

@@ -1,7 +1,7 @@
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { SeededRandom } from '@live-digits/digit-data/random';
 import { tf } from '@live-digits/shared/tf/tf';
-import { initTrainingTensorFlow } from '../tf/wasm-training-kernels';
+import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
 import { augmentBatch } from './augment';
 
 describe('augmentBatch', () => {
@@ -10,7 +10,7 @@ describe('augmentBatch', () => {
   let digits: tf.Tensor4D;
 
   beforeAll(async () => {
-    await initTrainingTensorFlow({ backend: 'wasm' });
+    await initGradientTensorFlow({ backend: 'wasm' });
     const mnist = readMnistSplit(bundledMnistDir(), 'train');
     pixels = Float32Array.from(mnist.images.pixels.subarray(0, count * 784), (v) => v / 255);
     digits = tf.tensor4d(pixels, [count, 28, 28, 1]);

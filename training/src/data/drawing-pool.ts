@@ -46,7 +46,7 @@ export const DIGIT_STYLE_EDITS: readonly WritingStyle[] = WRITING_STYLES.filter(
  * has nine styles); a first measurement (10k images, 2 epochs) read such 1s right a quarter of the
  * time. Weighted, each edit gets several hundred drawings in a full run.
  */
-const EDIT_ONLY_CHUNKS_OF_THREE = 2;
+const EDIT_ONLY_CHUNKS_OF_THREE = 1;
 
 export interface DrawingPoolWorkerSetup {
   source: SharedImageSet;

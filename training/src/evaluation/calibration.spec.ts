@@ -1,6 +1,6 @@
 import { SeededRandom } from '@live-digits/digit-data/random';
 import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
-import { initTrainingTensorFlow } from '../tf/wasm-training-kernels';
+import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
 import { buildDigitNet } from '../model/digit-net';
 import { calibrationFigures, fitTemperature, foldTemperature, predictLogits, softmaxRows } from './calibration';
 import { argMaxRows, predictInChunks } from './predict';
@@ -51,7 +51,7 @@ describe(fitTemperature.name, () => {
 });
 
 describe(foldTemperature.name, () => {
-  beforeAll(() => initTrainingTensorFlow({ backend: 'wasm' }));
+  beforeAll(() => initGradientTensorFlow({ backend: 'wasm' }));
 
   it('makes the model output softmax(logits / T) with the same argmax', async () => {
     const model = buildDigitNet(5);

@@ -8,7 +8,7 @@ import { saveModel } from '@live-digits/shared/model/model-files';
 import { tf } from '@live-digits/shared/tf/tf';
 import { buildDigitNet } from '../model/digit-net';
 import { OptionError } from '../option-error';
-import { initTrainingTensorFlow } from '../tf/wasm-training-kernels';
+import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
 import { EVALUATED_NUMBER_LENGTHS, EvaluationService } from './evaluation.service';
 
 describe(EvaluationService.name, () => {
@@ -17,7 +17,7 @@ describe(EvaluationService.name, () => {
   let model: tf.LayersModel;
 
   beforeAll(async () => {
-    await initTrainingTensorFlow({ backend: 'wasm' });
+    await initGradientTensorFlow({ backend: 'wasm' });
     dir = await mkdtemp(path.join(tmpdir(), 'evaluation-'));
     model = buildDigitNet(3);
     await saveModel(model, dir);

@@ -4,7 +4,7 @@ import { bundledMnistDir, MnistSet, readMnistSplit } from '@live-digits/digit-da
 import { DEFAULT_MODEL_DIR, loadModel } from '@live-digits/shared/model/model-files';
 import { preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
 import { tf } from '@live-digits/shared/tf/tf';
-import { initTrainingTensorFlow } from '../tf/wasm-training-kernels';
+import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
 import { argMaxRows, predictInChunks } from './predict';
 import { readNumbers } from './read-numbers';
 
@@ -30,7 +30,7 @@ describe(readNumbers.name, () => {
   let mnist: MnistSet;
 
   beforeAll(async () => {
-    await initTrainingTensorFlow({ backend: 'wasm' });
+    await initGradientTensorFlow({ backend: 'wasm' });
     model = await loadModel(DEFAULT_MODEL_DIR);
     mnist = readMnistSplit(bundledMnistDir(), 't10k');
   });

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SeededRandom } from '@live-digits/digit-data/random';
 import { tf } from '@live-digits/shared/tf/tf';
 import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
-import { initTrainingTensorFlow } from '../tf/wasm-training-kernels';
+import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
 import { augmentBatch } from '../augmentation/augment';
 import { argMaxRows, predictInChunks } from '../evaluation/predict';
 import { buildDigitNet } from '../model/digit-net';
@@ -91,7 +91,7 @@ class GradientWorker {
 
 async function main(): Promise<void> {
   const setup = workerData as WorkerSetup;
-  const backend = await initTrainingTensorFlow({ backend: setup.backend });
+  const backend = await initGradientTensorFlow({ backend: setup.backend });
   const worker = new GradientWorker(setup);
   const port = parentPort!;
   const reply = (response: WorkerResponse) => {

@@ -9,7 +9,7 @@
  */
 import type { InsightLayer } from '@live-digits/shared';
 import { tf } from '@live-digits/shared/tf/tf';
-import { ensureWasmSaliencyKernels } from './wasm-gradients';
+import { registerWasmGradientKernels } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
 
 export type InsightLayerKind = InsightLayer['kind'];
 
@@ -46,7 +46,7 @@ export interface InsightView {
 
 /** Builds the view over `model`'s layers; adds no tensor. */
 export function buildInsightView(model: tf.LayersModel): InsightView {
-  ensureWasmSaliencyKernels();
+  registerWasmGradientKernels();
   const layers: ViewedLayer[] = [];
   const outputs: tf.SymbolicTensor[] = [];
   for (const layer of model.layers) {

@@ -6,7 +6,7 @@
  * per-channel scaling — dx[…, c] = Σₘ dy[…, c·M + m] · filter[c, m] — added here for the wasm
  * backend only (the others have it). Other filter sizes are refused with a clear message.
  */
-import { tf } from '@live-digits/shared/tf/tf';
+import { tf } from '../tf';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
 
@@ -24,7 +24,7 @@ interface BackpropAttrs {
 }
 
 /** Adds the kernel to the wasm backend once per process; a no-op when it is there already. */
-export function ensureWasmSaliencyKernels(): void {
+export function registerWasmDepthwiseInputGradient(): void {
   if (tf.getKernel(KERNEL, 'wasm')) return;
   tf.registerKernel({
     kernelName: KERNEL,
