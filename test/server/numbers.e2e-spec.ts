@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import { MAX_DIGITS } from '@live-digits/shared';
+import type { FeedbackAck } from '@live-digits/shared';
 import type { DrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { DEFAULT_MODEL_DIR } from '@live-digits/shared/model/model-files';
 import type { PredictResponse } from '../../apps/server/src/recognition/predict.dto';
@@ -88,6 +89,13 @@ describe('numbers with the committed model', () => {
       const { prediction, error } = await exchange(socket, { seq: 1, image: await tooManyDigits(), final: true });
       expect(prediction).toBeUndefined();
       expect(error).toEqual({ seq: 1, code: 'TOO_MANY_DIGITS', message: expect.stringContaining(`at most ${MAX_DIGITS} digits`) });
+    });
+
+    it(`refuses ${MAX_DIGITS + 1} separate marks as feedback with INVALID_IMAGE, a feedback code`, async () => {
+      const socket = await connect(server.url, transport);
+      const image = await tooManyDigits();
+      const ack = await new Promise<FeedbackAck>((resolve) => socket.emit('feedback', { image, label: 1 }, resolve));
+      expect(ack).toEqual({ ok: false, code: 'INVALID_IMAGE', message: expect.stringContaining('Feedback is one digit') });
     });
   });
 

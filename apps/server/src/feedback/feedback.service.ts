@@ -62,7 +62,13 @@ export class FeedbackService implements OnModuleInit, BeforeApplicationShutdown 
   /** Validates and stores one drawing; resolves to its id. */
   async store({ image, label, predicted }: FeedbackPayload): Promise<string> {
     const bytes = this.preprocess.imageBytes(image);
-    const image28 = await this.preprocess.preprocess(bytes);
+    const image28 = await this.preprocess.preprocess(bytes).catch((error: unknown) => {
+      // Feedback is one digit: a page of marks is a bad image here, not a number to refuse.
+      if (error instanceof ClientError && error.code === 'TOO_MANY_DIGITS') {
+        throw new ClientError('INVALID_IMAGE', 'Feedback is one digit; this image has more separate marks than a number could.');
+      }
+      throw error;
+    });
     if (image28.empty) throw new ClientError('INVALID_IMAGE', 'The drawing is empty; draw the digit before sending it as feedback.');
     const png = await this.canonicalPng(bytes);
 
