@@ -3,6 +3,7 @@
  * side by side at one height, with a gap between them, centred on a canvas of the given size.
  */
 import type { Point } from '@live-digits/digit-data/drawn-digits/drawn-digits';
+import { digitsInRow } from '@live-digits/digit-data/drawn-digits/drawn-numbers';
 import { drawnDigits } from '../../server/support/drawings';
 
 export interface DrawnNumber {
@@ -40,26 +41,16 @@ export function numberStrokes(text: string, { width, height, digitHeight, gap = 
     // A different source image for a digit that repeats ("2026" has two 2s).
     const nth = used.get(label) ?? 0;
     used.set(label, nth + 1);
-    const digit = pool.filter((d) => d.label === label)[nth];
-    const bounds = boundsOf(digit.strokes);
-    const scale = digitHeight / bounds.height;
-    return { digit, bounds, scale, width: bounds.width * scale };
+    return pool.filter((d) => d.label === label)[nth];
   });
-  const space = gap * digitHeight;
-  const total = digits.reduce((sum, d) => sum + d.width, 0) + space * (digits.length - 1);
-  let left = (width - total) / 2;
-  const top = (height - digitHeight) / 2;
-  const strokes: Point[][] = [];
-  const boxes: DrawnNumber['boxes'] = [];
-  const strokesPerDigit: number[] = [];
-  for (const { digit, bounds, scale, width: digitWidth } of digits) {
-    const x0 = left;
-    strokes.push(
-      ...digit.strokes.map((stroke) => stroke.map((p) => ({ x: x0 + (p.x - bounds.x) * scale, y: top + (p.y - bounds.y) * scale }))),
-    );
-    boxes.push([x0, top, digitWidth, digitHeight]);
-    strokesPerDigit.push(digit.strokes.length);
-    left += digitWidth + space;
-  }
-  return { text, strokes, boxes, strokesPerDigit };
+  const placed = digitsInRow(digits, { width, height, digitHeight, gap: gap * digitHeight });
+  return {
+    text,
+    strokes: placed.flatMap((digit) => digit.strokes),
+    boxes: placed.map(({ strokes }) => {
+      const { x, y, width: w, height: h } = boundsOf(strokes);
+      return [x, y, w, h];
+    }),
+    strokesPerDigit: placed.map((digit) => digit.strokes.length),
+  };
 }

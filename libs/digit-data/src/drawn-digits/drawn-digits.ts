@@ -202,17 +202,27 @@ export type CanvasBackground = 'transparent' | 'white';
  * Pen paths as a browser canvas would show them: black strokes with round caps and joins (what
  * the client's pen sets), anti-aliased, on a transparent canvas (the default) or a white one.
  */
-export async function renderStrokes(
+export function renderStrokes(
   strokes: readonly Point[][],
   penWidth: number,
   canvas: CanvasSize = SQUARE_CANVAS,
   background: CanvasBackground = 'transparent',
 ): Promise<Buffer> {
-  const polylines = strokes.map((stroke) => `<polyline points="${stroke.map((p) => `${p.x},${p.y}`).join(' ')}"/>`).join('');
+  return renderPens([{ strokes, penWidth }], canvas, background);
+}
+
+/** Like {@link renderStrokes}, each group of strokes with its own pen (digits a test wrote with different pens). */
+export async function renderPens(
+  pens: ReadonlyArray<{ strokes: readonly Point[][]; penWidth: number }>,
+  canvas: CanvasSize = SQUARE_CANVAS,
+  background: CanvasBackground = 'transparent',
+): Promise<Buffer> {
+  const group = ({ strokes, penWidth }: { strokes: readonly Point[][]; penWidth: number }) =>
+    `<g fill="none" stroke="black" stroke-width="${penWidth}" stroke-linecap="round" stroke-linejoin="round">` +
+    strokes.map((stroke) => `<polyline points="${stroke.map((p) => `${p.x},${p.y}`).join(' ')}"/>`).join('') +
+    '</g>';
   const fill = background === 'white' ? `<rect width="100%" height="100%" fill="white"/>` : '';
-  const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas.width}" height="${canvas.height}">${fill}` +
-    `<g fill="none" stroke="black" stroke-width="${penWidth}" stroke-linecap="round" stroke-linejoin="round">${polylines}</g></svg>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas.width}" height="${canvas.height}">${fill}${pens.map(group).join('')}</svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 

@@ -104,6 +104,40 @@ export function generateDrawnNumbers(
   });
 }
 
+/** A row of digits at one height with fixed gaps, for tests and benchmarks that need a number laid out exactly. */
+export interface RowLayout extends CanvasSize {
+  /** Height of each digit's pen path, in canvas pixels. */
+  digitHeight: number;
+  /** Blank space between one digit's pen path and the next, in canvas pixels. */
+  gap: number;
+}
+
+/**
+ * The digits' strokes, each scaled to `digitHeight` and placed left to right, the row centred on
+ * the canvas; a row too long for it is written smaller, as a person would, keeping a margin.
+ * No jitter: the same digits give the same row.
+ */
+export function digitsInRow(digits: readonly DrawnDigit[], layout: RowLayout): DrawnDigit[] {
+  const fitted = digits.map((digit) => {
+    const box = pathBox(digit);
+    const scale = layout.digitHeight / box.height;
+    return { digit, box, scale, width: box.width * scale };
+  });
+  const total = fitted.reduce((sum, f) => sum + f.width, 0) + layout.gap * (digits.length - 1);
+  const shrink = Math.min(1, (layout.width - 2 * ROW_MARGIN) / total);
+  let x = (layout.width - total * shrink) / 2;
+  const y = (layout.height - layout.digitHeight * shrink) / 2;
+  return fitted.map(({ digit, box, scale, width }) => {
+    const place = (p: Point): Point => ({ x: x + (p.x - box.left) * scale * shrink, y: y + (p.y - box.top) * scale * shrink });
+    const placed = { ...digit, strokes: digit.strokes.map((stroke) => stroke.map(place)) };
+    x += (width + layout.gap) * shrink;
+    return placed;
+  });
+}
+
+/** Kept between a laid-out row's pen paths and the canvas' edge. */
+const ROW_MARGIN = 30;
+
 /** The number as the page's canvas would show it: a PNG of its width × height, black round pen. */
 export function renderDrawnNumber(number: DrawnNumber, background: CanvasBackground = 'transparent'): Promise<Buffer> {
   return renderStrokes(
