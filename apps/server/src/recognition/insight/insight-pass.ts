@@ -14,10 +14,10 @@
  *
  * Why one sample: the figures of every method tried are in docs/socket-contract.md ("Insight");
  * SmoothGrad and integrated gradients are a little more faithful but cost a backward pass per
- * sample, and on wasm a backward pass costs ≈ 5 forward ones (its Conv2DBackpropInput is not
- * XNNPACK's), so 8 samples would take ≈ 100 ms a frame against a plain frame's ≈ 6 ms. (Training's
- * faster wasm convolution gradients, `training/src/tf/conv2d-gradient.ts`, cut that ≈ 4×; the
- * server cannot import training, so they would have to move to libs/shared first.)
+ * sample. wasm's own Conv2DBackpropInput is not XNNPACK's (a backward pass cost ≈ 5 forward ones
+ * when these figures were taken); the stride-1 input gradient registered from
+ * libs/shared/src/tf/gradients runs it as a forward convolution, ≈ 4× faster, and still one
+ * sample is what fits the budget of 2 × a plain frame.
  *
  * Methods, all over the same batch of samples (the image itself is always sample 0, whose
  * forward pass gives the probabilities and activations that are sent):
