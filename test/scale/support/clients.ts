@@ -32,9 +32,17 @@ export async function watchedClient(url: string, transport: Transport, { reconne
     forceNew: true,
     reconnectionDelay: 200,
     reconnectionDelayMax: 1000,
+    // An attempt that gets no answer is given up after 5 s and tried again, as the page's client
+    // would (its default waits 20 s): on a machine starved of CPU one attempt of several can hang.
+    timeout: 5000,
   });
   watch(socket);
-  await within(new Promise<void>((resolve) => socket.once('connect', () => resolve())), 20_000, `connecting over ${transport}`);
+  try {
+    await within(new Promise<void>((resolve) => socket.once('connect', () => resolve())), 30_000, `connecting over ${transport}`);
+  } catch (error) {
+    socket.disconnect(); // else it keeps reconnecting after the test, and Jest cannot exit
+    throw error;
+  }
   return watched!;
 }
 
