@@ -1,6 +1,7 @@
 /**
  * Preprocessing speed on what the server receives: 400×400 canvas PNGs of drawn digits.
- * Reports median and p95 of `preprocessImage`, and its ratio against a naive sharp chain
+ * Reports median and p95 of `preprocessImage`, of `preprocessNumber` (the server's path, which
+ * also looks for several digits) on the same one-digit canvases, and the ratio against a naive sharp chain
  * (trim → resize into 20×20 → extend to 28×28) timed in the same run: on a shared 2-core
  * machine the ratio means more than either absolute time.
  *
@@ -9,7 +10,7 @@
 import sharp from 'sharp';
 import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
-import { preprocessImage } from '../libs/shared/src/preprocessing/preprocess';
+import { preprocessImage, preprocessNumber } from '../libs/shared/src/preprocessing/preprocess';
 import { percentile } from './support/stats';
 
 const DRAWINGS = 200;
@@ -46,12 +47,17 @@ export async function benchPreprocessing(): Promise<void> {
   const images = await Promise.all(generateDrawnDigits(mnist, DRAWINGS, 2024).map((digit) => renderDrawnDigit(digit)));
 
   const ours = await timings(images, (png) => preprocessImage(png));
+  const asNumber = await timings(images, (png) => preprocessNumber(png));
   const naive = await timings(images, naiveSharpChain);
   const line = (name: string, sorted: number[]) =>
     `  ${name.padEnd(18)} median ${percentile(sorted, 50).toFixed(2)} ms   p95 ${percentile(sorted, 95).toFixed(2)} ms`;
   console.log(`preprocessing: ${DRAWINGS} drawn 400×400 PNGs × ${ROUNDS} rounds`);
   console.log(line('preprocessImage', ours));
+  console.log(line('preprocessNumber', asNumber));
   console.log(line('naive sharp chain', naive));
+  console.log(
+    `  reading the canvas as a number costs ${(percentile(asNumber, 50) - percentile(ours, 50)).toFixed(3)} ms more a one-digit frame (medians, same run)`,
+  );
   console.log(
     `  preprocessImage is ${(percentile(naive, 50) / percentile(ours, 50)).toFixed(1)}× faster than the naive chain (medians, same run)`,
   );

@@ -3,7 +3,7 @@
  * side by side at one height, with a gap between them, centred on a canvas of the given size.
  */
 import type { Point } from '@live-digits/digit-data/drawn-digits/drawn-digits';
-import { digitsInRow } from '@live-digits/digit-data/drawn-digits/drawn-numbers';
+import { digitsInRow, pathBox } from '@live-digits/digit-data/drawn-digits/drawn-numbers';
 import { drawnDigits } from '../../server/support/drawings';
 
 export interface DrawnNumber {
@@ -26,13 +26,6 @@ export interface NumberLayout {
   seed?: number;
 }
 
-function boundsOf(strokes: Point[][]) {
-  const points = strokes.flat();
-  const xs = points.map((p) => p.x);
-  const ys = points.map((p) => p.y);
-  return { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) };
-}
-
 export function numberStrokes(text: string, { width, height, digitHeight, gap = 0.3, seed = 7 }: NumberLayout): DrawnNumber {
   const pool = drawnDigits(30, seed);
   const used = new Map<number, number>();
@@ -47,9 +40,9 @@ export function numberStrokes(text: string, { width, height, digitHeight, gap = 
   return {
     text,
     strokes: placed.flatMap((digit) => digit.strokes),
-    boxes: placed.map(({ strokes }) => {
-      const { x, y, width: w, height: h } = boundsOf(strokes);
-      return [x, y, w, h];
+    boxes: placed.map((digit) => {
+      const { left, top, width: w, height: h } = pathBox(digit);
+      return [left, top, w, h];
     }),
     strokesPerDigit: placed.map((digit) => digit.strokes.length),
   };

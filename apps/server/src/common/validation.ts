@@ -52,16 +52,11 @@ export function isImagePayload(value: unknown): value is ImagePayload {
   return (typeof value === 'string' && value.length > 0) || value instanceof Uint8Array || value instanceof ArrayBuffer;
 }
 
-export function IsImagePayload(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isImagePayload',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: 'image must be PNG, JPEG or WebP bytes, or a data URL or base64 string of them', ...options },
-      validator: { validate: isImagePayload },
-    });
-}
+export const IsImagePayload = propertyRule(
+  'isImagePayload',
+  isImagePayload,
+  'image must be PNG, JPEG or WebP bytes, or a data URL or base64 string of them',
+);
 
 /**
  * A frame's `insight`: `true` (explain the top guess) or `{ digit }` with a whole number 0–9 (explain
@@ -75,13 +70,21 @@ export function isInsightRequest(value: unknown): value is InsightRequest {
   return keys.length === 1 && keys[0] === 'digit' && Number.isInteger(digit) && (digit as number) >= 0 && (digit as number) <= 9;
 }
 
-export function IsInsightRequest(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isInsightRequest',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: 'insight must be true (the top guess) or { digit } with a whole number from 0 to 9', ...options },
-      validator: { validate: isInsightRequest },
-    });
+export const IsInsightRequest = propertyRule(
+  'isInsightRequest',
+  isInsightRequest,
+  'insight must be true (the top guess) or { digit } with a whole number from 0 to 9',
+);
+
+/** A class-validator decorator for one of the contract's own checks, with its default message. */
+function propertyRule(name: string, validate: (value: unknown) => boolean, message: string) {
+  return (options?: ValidationOptions): PropertyDecorator =>
+    (target, propertyName) =>
+      registerDecorator({
+        name,
+        target: target.constructor,
+        propertyName: propertyName as string,
+        options: { message, ...options },
+        validator: { validate },
+      });
 }

@@ -61,7 +61,7 @@ const MAX_PEN_SHARE = 0.22;
 const MARGIN = 8;
 
 /** Where a digit's pen path lies, before it is placed: its box in the generator's own pixels. */
-interface PathBox {
+export interface PathBox {
   left: number;
   top: number;
   width: number;
@@ -219,7 +219,7 @@ function layOutNumber(traced: DrawnDigit[], canvas: CanvasSize, random: SeededRa
   return { digits, label: digits.map((d) => d.label).join(''), width: canvas.width, height: canvas.height, penWidth };
 }
 
-function pathBox(digit: DrawnDigit): PathBox {
+export function pathBox(digit: DrawnDigit): PathBox {
   const points = digit.strokes.flat();
   const xs = points.map((p) => p.x),
     ys = points.map((p) => p.y);

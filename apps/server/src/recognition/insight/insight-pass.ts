@@ -44,7 +44,7 @@ export interface SaliencyMethod {
   objective?: 'logit' | 'log-probability';
 }
 
-/** Chosen by the figures in docs/socket-contract.md ("Insight"), measured by measure-saliency.ts. */
+/** Chosen by the figures in docs/socket-contract.md ("Insight"), measured by `npm run bench:saliency`. */
 export const DEFAULT_SALIENCY: SaliencyMethod = { name: 'gradient-x-input', samples: 1, objective: 'log-probability' };
 
 /** What the pass gives for each image, as plain floats; `layers` in the view's order, NHWC as tfjs lays them out. */

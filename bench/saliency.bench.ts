@@ -8,7 +8,7 @@
  * - cost: milliseconds per image, one image at a time as a frame runs;
  * - blank: maps with no positive evidence at all (a gradient that vanished).
  *
- *   npx ts-node --transpile-only -r tsconfig-paths/register apps/server/src/recognition/insight/measure-saliency.ts [count] [model dir]
+ *   npm run bench:saliency -- [count] [model dir]
  */
 import { initTensorFlow, tf } from '@live-digits/shared/tf/tf';
 import { loadModelFolder } from '@live-digits/shared/model/model-files';
@@ -16,8 +16,10 @@ import { IMAGE_PIXELS, IMAGE_SIDE } from '@live-digits/shared/model/model-contra
 import { preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
 import { generateDrawnDigits, renderDrawnDigit } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
-import { runInsightPass, SaliencyMethod } from './insight-pass';
-import { buildInsightView } from './insight-view';
+import { SeededRandom } from '@live-digits/digit-data/random';
+import { runInsightPass, SaliencyMethod } from '../apps/server/src/recognition/insight/insight-pass';
+import { buildInsightView } from '../apps/server/src/recognition/insight/insight-view';
+import { predictInChunks } from '../training/src/evaluation/predict';
 
 const METHODS: SaliencyMethod[] = [
   { name: 'gradient', samples: 1, objective: 'logit' },
@@ -42,9 +44,7 @@ async function main(count = 200, modelDir = 'models/digit-net'): Promise<void> {
     if (!image.empty) images.push(image.pixels);
   }
   const probabilityOf = async (batch: Float32Array[], digits: number[]) => {
-    const output = tf.tidy(() => model.predict(tf.tensor4d(concat(batch), [batch.length, IMAGE_SIDE, IMAGE_SIDE, 1])) as tf.Tensor);
-    const values = (await output.data()) as Float32Array;
-    output.dispose();
+    const values = await predictInChunks(model, { pixels: concat(batch), count: batch.length });
     return digits.map((digit, i) => values[i * 10 + digit]);
   };
   console.log(`${images.length} drawn digits, model ${modelDir}, backend ${tf.getBackend()}`);
@@ -118,13 +118,7 @@ function topIndices(values: Float32Array, count: number): number[] {
 
 function randomInkIndices(image: Float32Array, count: number, seed: number): number[] {
   const ink = Array.from(image.keys()).filter((i) => image[i] > 0);
-  let state = seed * 2654435761;
-  for (let i = ink.length - 1; i > 0; i--) {
-    state = (state * 1103515245 + 12345) >>> 0;
-    const j = state % (i + 1);
-    [ink[i], ink[j]] = [ink[j], ink[i]];
-  }
-  return ink.slice(0, count);
+  return new SeededRandom(seed).shuffle(ink).slice(0, count);
 }
 
 function deleteWhere(image: Float32Array, indices: number[]): Float32Array {
