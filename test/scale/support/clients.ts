@@ -32,13 +32,12 @@ export async function watchedClient(url: string, transport: Transport, { reconne
     forceNew: true,
     reconnectionDelay: 200,
     reconnectionDelayMax: 1000,
-    // An attempt that gets no answer is given up after 5 s and tried again, as the page's client
-    // would (its default waits 20 s): on a machine starved of CPU one attempt of several can hang.
-    timeout: 5000,
   });
   watch(socket);
+  // socket.io-client gives an attempt that gets no answer 20 s, then tries again: on a machine
+  // starved of CPU one attempt can hang, so the budget leaves room for a second one.
   try {
-    await within(new Promise<void>((resolve) => socket.once('connect', () => resolve())), 30_000, `connecting over ${transport}`);
+    await within(new Promise<void>((resolve) => socket.once('connect', () => resolve())), 45_000, `connecting over ${transport}`);
   } catch (error) {
     socket.disconnect(); // else it keeps reconnecting after the test, and Jest cannot exit
     throw error;
