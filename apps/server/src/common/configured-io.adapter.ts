@@ -3,6 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import { SOCKET_PATH } from '@live-digits/shared';
+import { RECOGNITION_SERVER_PARSER } from '@live-digits/shared/protocol/socket-parser';
 import { AppConfig } from '../config/app.config';
 
 /**
@@ -23,6 +24,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
       path: SOCKET_PATH,
       transports: ['polling', 'websocket'],
       maxHttpBufferSize: transportBufferBytes(this.config.maxMessageBytes),
+      parser: RECOGNITION_SERVER_PARSER,
       cors: { origin: this.config.corsOrigins, methods: ['GET', 'POST'] },
       // CORS only stops a browser reading a polling answer, and WebSocket has no CORS at all: the
       // Origin is checked on every transport's handshake (and on the upgrade to WebSocket).

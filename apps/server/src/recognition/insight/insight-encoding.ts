@@ -33,34 +33,23 @@ export function encodeInsight(layers: readonly ViewedLayer[], activations: Insig
     saliency: { width: IMAGE_SIDE, height: IMAGE_SIDE, data: scaledBytes(positivePart(activations.saliency)) },
     layers: kept.map(({ layer, values, channels }) => layerPlanes(layer, values, channels)),
   });
-  // Sizes first, bytes once: dropping a channel saves its plane and a few characters of its index.
-  const sizeOf = () => {
-    const shape = kept.map(({ layer, channels }) => ({
-      ...layer,
-      channels: channels.length,
-      totalChannels: layer.channels,
-      channelIndices: channels,
-    }));
-    const planes = kept.reduce((sum, { layer, channels }) => sum + channels.length * layer.width * layer.height, 0);
-    return 2 * IMAGE_SIDE * IMAGE_SIDE + planes + jsonOverhead(activations.digit, shape);
-  };
-  while (sizeOf() > maxBytes) {
-    const biggest = kept
-      .filter(({ channels }) => channels.length > 1)
-      .reduce<(typeof kept)[number] | undefined>(
-        (best, entry) =>
-          !best ||
-          entry.channels.length * entry.layer.width * entry.layer.height > best.channels.length * best.layer.width * best.layer.height
-            ? entry
-            : best,
-        undefined,
-      );
+  // Sizes first, bytes once. Dropping a channel saves its plane and its entry in channelIndices
+  // (its digits and a comma), so the size is counted in full once and then kept up to date.
+  let size = sizeOf(kept, activations.digit);
+  while (size > maxBytes) {
+    let biggest: (typeof kept)[number] | undefined;
+    for (const entry of kept) {
+      if (entry.channels.length > 1 && (!biggest || planeBytes(entry) > planeBytes(biggest))) biggest = entry;
+    }
     if (!biggest) break;
     let weakest = 0;
     for (let i = 1; i < biggest.channels.length; i++) {
       if (biggest.activity[biggest.channels[i]] < biggest.activity[biggest.channels[weakest]]) weakest = i;
     }
-    biggest.channels.splice(weakest, 1);
+    const [dropped] = biggest.channels.splice(weakest, 1);
+    size -= biggest.layer.width * biggest.layer.height + String(dropped).length + 1;
+    // The count of channels is in the JSON too; when its digits change, count everything again.
+    if (String(biggest.channels.length).length !== String(biggest.channels.length + 1).length) size = sizeOf(kept, activations.digit);
   }
   return insight();
 }
@@ -85,6 +74,27 @@ export function insightAsBase64(insight: DigitInsight): DigitInsight<string> {
   };
 }
 
+interface KeptLayer {
+  layer: ViewedLayer;
+  channels: number[];
+}
+
+function planeBytes({ layer, channels }: KeptLayer): number {
+  return channels.length * layer.width * layer.height;
+}
+
+/** The payload's bytes with these channels kept: both 28×28 planes, the layers' planes and the JSON of the rest. */
+function sizeOf(kept: readonly KeptLayer[], digit: number): number {
+  const shape = kept.map(({ layer, channels }) => ({
+    ...layer,
+    channels: channels.length,
+    totalChannels: layer.channels,
+    channelIndices: channels,
+  }));
+  const planes = kept.reduce((sum, entry) => sum + planeBytes(entry), 0);
+  return 2 * IMAGE_SIDE * IMAGE_SIDE + planes + jsonOverhead(digit, shape);
+}
+
 function jsonOverhead(digit: number, layers: object[]): number {
   const plane = { width: IMAGE_SIDE, height: IMAGE_SIDE, data: 0 };
   return JSON.stringify({ digit, input: plane, saliency: plane, layers: layers.map((layer) => ({ ...layer, data: 0 })) }).length;
@@ -93,7 +103,9 @@ function jsonOverhead(digit: number, layers: object[]): number {
 /** Sum of each channel's activations (NHWC: channel c of pixel p is values[p · channels + c]). */
 function channelActivity(values: Float32Array, channels: number): Float64Array {
   const sums = new Float64Array(channels);
-  for (let i = 0; i < values.length; i++) sums[i % channels] += values[i];
+  for (let p = 0; p < values.length; p += channels) {
+    for (let c = 0; c < channels; c++) sums[c] += values[p + c];
+  }
   return sums;
 }
 
@@ -103,10 +115,15 @@ function layerPlanes(layer: ViewedLayer, values: Float32Array, channels: number[
   const data = new Uint8Array(channels.length * pixels);
   channels.forEach((channel, slot) => {
     let max = 0;
-    for (let p = 0; p < pixels; p++) max = Math.max(max, values[p * layer.channels + channel]);
+    for (let i = channel; i < values.length; i += layer.channels) if (values[i] > max) max = values[i];
     if (max <= 0) return;
+    const scale = 255 / max;
     const offset = slot * pixels;
-    for (let p = 0; p < pixels; p++) data[offset + p] = toByte(values[p * layer.channels + channel] / max);
+    for (let p = 0, i = channel; p < pixels; p++, i += layer.channels) {
+      // Activations are ReLU outputs (≥ 0) and at most max: round to 0–255 directly.
+      const value = values[i];
+      data[offset + p] = value > 0 ? Math.round(value * scale) : 0;
+    }
   });
   return {
     name: layer.name,
