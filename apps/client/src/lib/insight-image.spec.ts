@@ -1,5 +1,15 @@
 import type { InsightLayer } from '@live-digits/shared';
-import { COLOUR_SCALE, TILE_GAP, bytesOf, channelAt, heatPicture, layerPicture, tilingOf } from './insight-image';
+import {
+  COLOUR_SCALE,
+  SALIENCY_LEVEL,
+  TILE_GAP,
+  bytesOf,
+  channelAt,
+  heatPicture,
+  layerPicture,
+  saliencyLevels,
+  tilingOf,
+} from './insight-image';
 
 /** Three 2×2 channels: channel c holds the value 100·c + its pixel index. */
 function layer(channels = 3): InsightLayer<Uint8Array> {
@@ -52,8 +62,17 @@ describe('insight pictures', () => {
   });
 
   it('shows saliency as heat: no pixel pushed, no colour; the strongest, the most opaque', () => {
-    const rgba = heatPicture({ width: 2, height: 1, data: new Uint8Array([0, 255]) });
+    const rgba = heatPicture({ width: 3, height: 1, data: new Uint8Array([0, 26, 255]) });
     expect(rgba[3]).toBe(0);
-    expect(rgba[7]).toBe(204);
+    expect(rgba[11]).toBe(230);
+    // A pixel that pushed a tenth as hard as the strongest still shows, at about a third.
+    expect(rgba[7]).toBe(Math.round(0.9 * Math.round(255 * Math.sqrt(26 / 255))));
+    expect(rgba[7]).toBeGreaterThan(70);
+  });
+
+  it('puts the saliency on a square-root curve that keeps none at none and the strongest at full', () => {
+    const levels = saliencyLevels({ width: 3, height: 1, data: new Uint8Array([0, 64, 255]) });
+    expect(Array.from(levels.data)).toEqual([0, Math.round(255 * Math.sqrt(64 / 255)), 255]);
+    expect(SALIENCY_LEVEL[64]).toBe(128);
   });
 });

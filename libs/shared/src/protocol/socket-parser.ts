@@ -10,7 +10,7 @@
  * attachment at most, the image); a client that asks for insight connects with
  * `io(url, { parser: RECOGNITION_PARSER })`.
  */
-import { Decoder, Encoder, Packet } from 'socket.io-parser';
+import { Decoder, Encoder, type Packet } from 'socket.io-parser';
 import { MAX_DIGITS } from './recognition.events';
 
 /** A bound on the planes of one digit's insight: input, saliency and up to 30 layers. */
