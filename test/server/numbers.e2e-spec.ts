@@ -99,6 +99,24 @@ describe('numbers with the committed model', () => {
     });
   });
 
+  it("sends each digit's own preview when asked, the top-level one the first digit's", async () => {
+    const socket = await connect(server.url, 'websocket');
+    const whole = await exchange(socket, { seq: 1, image: await renderStrokes(year, LAYOUT), final: true, preview: true });
+    const previews = whole.prediction!.number!.digits.map(({ preview }) => preview);
+    expect(whole.prediction!.preview).toBe(previews[0]);
+    // Each digit is fitted on its own, so its preview is what the model sees of it alone on the canvas.
+    for (const [i, digit] of year.entries()) {
+      const alone = await exchange(socket, { seq: 2 + i, image: await renderStrokes([digit], LAYOUT), final: true, preview: true });
+      expect(previews[i]).toMatch(/^data:image\/png;base64,/);
+      expect(previews[i]).toBe(alone.prediction!.preview);
+    }
+    expect(new Set(previews).size).toBe(year.length);
+    // Without the flag, no preview at all.
+    const plain = await exchange(socket, { seq: 10, image: await renderStrokes(year, LAYOUT), final: true });
+    expect(plain.prediction!.preview).toBeUndefined();
+    expect(plain.prediction!.number!.digits.every(({ preview }) => preview === undefined)).toBe(true);
+  });
+
   describe('POST /predict', () => {
     it(`answers "${YEAR}" with every digit and the first one in the seed format's fields`, async () => {
       const response = await predict(await renderStrokes(year, LAYOUT));

@@ -95,6 +95,8 @@ export interface DigitReading<D = WireBytes> {
   probabilities: number[];
   /** Where the digit's ink is, in the submitted image's pixels. */
   box: PixelBox;
+  /** Only when the frame asked for a preview: this digit's 28×28 input as a PNG data URL. */
+  preview?: string;
   /** Only when the frame asked for insight. */
   insight?: DigitInsight<D>;
 }
@@ -126,6 +128,7 @@ export interface PredictionPayload {
   number: NumberReading | null;
   timings: StageTimings;
   modelId: string;
+  /** Only when the frame asked: the first digit's 28×28 input as a PNG data URL (each `number.digits[i]` carries its own). */
   preview?: string;
   /** Only when the frame asked: the first digit's insight (each `number.digits[i]` carries its own). */
   insight?: DigitInsight;
