@@ -70,12 +70,17 @@ describe('numbers on the page', () => {
     expectBoxesOver(shown, drawn);
     // The panels describe the first digit, then the one picked (in the number, or by its box's tab).
     expect((await sut.shownGuess()).text).toBe('4');
+    // …and so does "what the model sees".
+    const preview = () => page.getByTestId('preview').getAttribute('src');
+    const firstPreview = await preview();
     await page.getByTestId('number-digit').nth(1).click();
     await page.mouse.move(0, 0); // not pointing at any digit any more
     expect((await sut.shownGuess()).text).toBe('2');
+    expect(await preview()).not.toBe(firstPreview);
     await page.getByTestId('digit-box').nth(0).getByRole('button').click();
     await page.mouse.move(0, 0);
     expect((await sut.shownGuess()).text).toBe('4');
+    expect(await preview()).toBe(firstPreview);
     const probabilities = (await sut.shownGuess()).probabilities;
     expect(probabilities.indexOf(Math.max(...probabilities))).toBe(4);
   });

@@ -101,8 +101,11 @@ export class RecognitionService {
       modelId,
     };
     if (first?.insight) recognition.insight = first.insight;
-    if (preview)
-      recognition.preview = await this.preprocess.previewDataUrl(readings.at(0)?.candidate.pixels ?? new Float32Array(IMAGE_PIXELS));
+    if (preview) {
+      const previews = await Promise.all(readings.map(({ candidate }) => this.preprocess.previewDataUrl(candidate.pixels)));
+      previews.forEach((dataUrl, i) => (digits[i].preview = dataUrl));
+      recognition.preview = previews.at(0) ?? (await this.preprocess.previewDataUrl(new Float32Array(IMAGE_PIXELS)));
+    }
     const finished = performance.now();
     recognition.timings = {
       queueMs: round(started - receivedAt),
