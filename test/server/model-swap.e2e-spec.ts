@@ -141,20 +141,28 @@ describe('model hot swap with damaged weights', () => {
     expect((await health(server.url)).model).toEqual({ id: servingId, testAccuracy: original.testAccuracy });
   }
 
-  it.each<[string, () => Buffer, 'original' | 'matching' | 'none']>([
-    ['1% of its bytes flipped, checksum of the original', () => flipOnePercent(weights), 'original'],
-    ['1% of its bytes flipped, checksum taken after the damage', () => flipOnePercent(weights), 'matching'],
-    ['all zeros, checksum of the original', () => Buffer.alloc(weights.length), 'original'],
-    ['all zeros, checksum taken after the damage', () => Buffer.alloc(weights.length), 'matching'],
-    ['all zeros, no checksum', () => Buffer.alloc(weights.length), 'none'],
+  /** Which check refuses: the checksum when it was taken before the damage, else the known-answer check. */
+  const BY_CHECKSUM = /does not match the checksum/;
+  const BY_KNOWN_ANSWERS = /MNIST test digits, below/;
+
+  it.each<[string, () => Buffer, 'original' | 'matching' | 'none', RegExp]>([
+    ['1% of its bytes flipped, checksum of the original', () => flipOnePercent(weights), 'original', BY_CHECKSUM],
+    ['1% of its bytes flipped, checksum taken after the damage', () => flipOnePercent(weights), 'matching', BY_KNOWN_ANSWERS],
+    ['all zeros, checksum of the original', () => Buffer.alloc(weights.length), 'original', BY_CHECKSUM],
+    ['all zeros, checksum taken after the damage', () => Buffer.alloc(weights.length), 'matching', BY_KNOWN_ANSWERS],
+    ['all zeros, no checksum', () => Buffer.alloc(weights.length), 'none', BY_KNOWN_ANSWERS],
   ])(
     'refuses a same-size weights.bin with %s; the old model keeps serving under its own id',
-    async (_what, damage, checksum) => {
+    async (_what, damage, checksum, refusedBy) => {
       const serving = server.app.get(ModelService).info!.modelId;
       const socket = await connect(server.url, 'websocket');
       const announcements = record(socket, 'model');
+      const refusals = server.logger.find('error', /^Refused the model/).length;
       await install(damage(), checksum, 'digit-net-damaged');
       await expect(reload()).resolves.toBe(false);
+      const refused = server.logger.find('error', /^Refused the model/);
+      expect(refused).toHaveLength(refusals + 1);
+      expect(refused.at(-1)!.message).toMatch(refusedBy);
       await expectStillServing(serving, announcements);
       await expect(exchange(socket, { seq: 1, image: drawing, final: true }, 10_000)).resolves.toMatchObject({
         prediction: { modelId: serving },

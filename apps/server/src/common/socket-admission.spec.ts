@@ -58,6 +58,17 @@ describe(SocketAdmission.name, () => {
     });
   });
 
+  it('refuses a frame over the rate before anything reads its payload', () => {
+    const { socket, send } = harness(10);
+    for (let seq = 1; seq <= 10; seq++) expect(send(['frame', { seq, image: 'x' }])).toBe(true);
+    const read = jest.fn();
+    // Any walk over the payload's fields (the shape check, validation) lists its keys.
+    const payload = new Proxy({ seq: 11, image: 'x' }, { ownKeys: (target) => (read(), Reflect.ownKeys(target)) });
+    expect(send(['frame', payload])).toBe(false);
+    expect(socket.emit).toHaveBeenLastCalledWith('frame:error', expect.objectContaining({ seq: 11, code: 'RATE_LIMITED' }));
+    expect(read).not.toHaveBeenCalled();
+  });
+
   it('refuses an oversized or deeply nested payload unread, in the event’s own shape', () => {
     const { socket, send } = harness();
     const wide: Record<string, number> = { seq: 3 };

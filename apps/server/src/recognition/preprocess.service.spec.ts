@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { IMAGE_PIXELS, IMAGE_SIDE } from '@live-digits/shared/model/model-contract';
 import { PreprocessPool } from '@live-digits/shared/preprocessing/preprocess-pool';
+import * as preprocessing from '@live-digits/shared/preprocessing/preprocess';
 import { MAX_DIGITS } from '@live-digits/shared';
 import { blankCanvasPng, dataUrl, drawingPng, drawnDigits } from '../../../../test/server/support/drawings';
 import { numberPng } from '../../../../test/server/support/numbers';
@@ -111,16 +112,32 @@ describe(PreprocessService.name, () => {
         .png({ compressionLevel: 1 })
         .toBuffer();
       const service = new PreprocessService({ ...loadConfig({}), preprocessWorkers: 1 });
+      // How many heavy decodes run at once, on the pool or on this thread.
+      let running = 0;
+      let most = 0;
+      const counted = <A extends [Uint8Array, ...unknown[]], R>(decode: (...args: A) => Promise<R>) =>
+        function (this: unknown, ...args: A): Promise<R> {
+          if (args[0] !== heavy) return decode.apply(this, args);
+          most = Math.max(most, ++running);
+          return decode.apply(this, args).finally(() => running--);
+        };
+      const [poolDecode, threadDecode] = [PreprocessPool.prototype.preprocess, preprocessing.preprocessImage];
+      const onPool = jest.spyOn(PreprocessPool.prototype, 'preprocess').mockImplementation(counted(poolDecode));
+      const onThisThread = jest.spyOn(preprocessing, 'preprocessImage').mockImplementation(counted(threadDecode));
       try {
         const finished: string[] = [];
         const track = (name: string, work: Promise<unknown>) => work.then(() => finished.push(name));
         const heavies = Array.from({ length: 4 }, (_, i) => track(`heavy ${i}`, service.preprocess(heavy)));
         const light = track('canvas', service.preprocess(drawing));
         await Promise.all([...heavies, light]);
+        // Never two heavy decodes at once, wherever they run.
+        expect(most).toBe(1);
         // Four 1.2 MP decodes in a row take several times one canvas frame on any machine, however busy.
         expect(finished.indexOf('canvas')).toBeLessThan(3);
         expect(finished.filter((name) => name.startsWith('heavy'))).toEqual(['heavy 0', 'heavy 1', 'heavy 2', 'heavy 3']);
       } finally {
+        onPool.mockRestore();
+        onThisThread.mockRestore();
         await service.onApplicationShutdown();
       }
     });

@@ -60,4 +60,15 @@ describe('model files', () => {
     await expect(loadModel(smallModelDir)).rejects.toThrow(/weights.bin has 10 bytes, the manifest needs/);
     await rm(smallModelDir, { recursive: true });
   });
+
+  it('refuses same-size weights that do not match the checksum recorded for them', async () => {
+    const checkedDir = await mkdtemp(path.join(tmpdir(), 'model-checksum-'));
+    const { weightsSha256 } = await saveModel(smallModel(), checkedDir);
+    (await loadModel(checkedDir, weightsSha256)).dispose();
+    const weights = await readFile(path.join(checkedDir, 'weights.bin'));
+    weights[weights.length >> 1] ^= 0x01; // one bit: the file keeps its size, the manifest is satisfied
+    await writeFile(path.join(checkedDir, 'weights.bin'), weights);
+    await expect(loadModel(checkedDir, weightsSha256)).rejects.toThrow(/weights.bin does not match the checksum in metadata.json/);
+    await rm(checkedDir, { recursive: true });
+  });
 });
