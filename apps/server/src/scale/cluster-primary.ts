@@ -7,6 +7,7 @@
  */
 import cluster, { Worker } from 'node:cluster';
 import { createServer } from 'node:http';
+import { Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { setupPrimary as setupClusterAdapterRelay } from '@socket.io/cluster-adapter';
 import { setupMaster as setupStickySessions } from '@socket.io/sticky';
@@ -22,6 +23,21 @@ import { ClusterReport, isWorkerMessage, PrimaryMessage, WorkerMessage } from '.
 const STARTING_PENALTY = 1_000_000;
 /** A worker that dies sooner than this after starting is crashing on start-up: wait before the next one. */
 const QUICK_CRASH_MS = 10_000;
+
+/**
+ * Node hands a socket to a worker (`worker.send(message, socket)`, as @socket.io/sticky does) but
+ * keeps reading it in the primary, throwing the bytes away, until the worker's acknowledgement is
+ * back over IPC. A WebSocket client sends its first frame (Socket.IO's CONNECT) a millisecond or
+ * two after the worker answers the handshake; if the primary reads it first it is lost, and the
+ * client waits for ever. So the primary stops reading a socket as it hands it over.
+ */
+function stopReadingOnHandOff(worker: Worker): void {
+  const send = worker.send.bind(worker) as (...args: unknown[]) => boolean;
+  worker.send = ((...args: unknown[]) => {
+    if (args[1] instanceof Socket) (args[1] as Socket & { _handle?: { readStop(): number } | null })._handle?.readStop();
+    return send(...args);
+  }) as Worker['send'];
+}
 
 interface WorkerEntry {
   worker: Worker & { clientsCount?: number };
@@ -48,6 +64,7 @@ export async function runClusterPrimary(config: AppConfig): Promise<void> {
   const fork = (): void => {
     const worker: WorkerEntry['worker'] = cluster.fork();
     worker.clientsCount = STARTING_PENALTY;
+    stopReadingOnHandOff(worker);
     roster.set(worker.id, { worker, startedAt: Date.now(), state: 'starting', modelId: null });
   };
 
