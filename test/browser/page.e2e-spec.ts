@@ -180,7 +180,9 @@ describe('the drawing page', () => {
 
   it('shows a frame error from the server as a short message and keeps working', async () => {
     // A server allowing 2 frames a second, and a page streaming every 16 ms: most frames are refused.
-    const strict = await startPageServer({ rateLimitFps: 2 });
+    // A long stroke at that rate may count as a flood and be disconnected; the page then reconnects
+    // at once (no cool-down here: this test is about showing the refusals).
+    const strict = await startPageServer({ rateLimitFps: 2, floodCooldownSeconds: 0 });
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     const crashes: Error[] = [];
     page.on('pageerror', (error) => crashes.push(error));

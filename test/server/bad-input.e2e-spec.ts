@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import type { FrameErrorPayload } from '@live-digits/shared';
+import { SOCKET_PATH, type FrameErrorPayload } from '@live-digits/shared';
 import { floodAllowance } from '../../apps/server/src/common/socket-admission';
 import { transportBufferBytes } from '../../apps/server/src/common/configured-io.adapter';
 import { drawingPng, drawnDigits } from './support/drawings';
@@ -26,6 +26,8 @@ import {
 } from './support/test-server';
 
 const MAX_IMAGE_BYTES = 300_000;
+/** Long enough to try a connection inside it on a slow machine, short enough to wait out. */
+const FLOOD_COOLDOWN_SECONDS = 4;
 
 describe('bad frames', () => {
   let modelDir: string;
@@ -43,6 +45,7 @@ describe('bad frames', () => {
       maxMessageBytes: 4 * MAX_IMAGE_BYTES,
       debounceMs: 0,
       maxWaitMs: 0,
+      floodCooldownSeconds: FLOOD_COOLDOWN_SECONDS,
     });
     drawing = await drawingPng(drawnDigits(1, 21)[0]);
     // 6000×6000 pixels of one grey compress to a few kB: small on the wire, 36 megapixels decoded.
@@ -186,10 +189,22 @@ describe('bad frames', () => {
         expect(server.logger.find('warn', new RegExp(`Disconnecting socket ${socketId}: it kept sending frames`))).toHaveLength(1);
       }
       expect(predictions.length + errors.length).toBeLessThan(300);
+      // Its address may not open a new connection for a while: turned away at the handshake,
+      // on either transport, saying why…
+      const refusedAt = Date.now();
+      await expect(connect(server.url, 'websocket')).rejects.toThrow();
+      const handshake = await fetch(`${server.url}${SOCKET_PATH}/?EIO=4&transport=polling`);
+      expect(handshake.status).toBe(403);
+      expect(await handshake.text()).toMatch(/disconnected for flooding; connect again in \d+ s/);
+      // …while the bystander, connected already from the same address, is served throughout…
       const { problems, answered } = await other.stop();
       expect(problems).toEqual([]);
       expect(answered).toBeGreaterThanOrEqual(1);
-    });
+      // …and once the cool-down is over it may connect again.
+      await sleep(Math.max(0, FLOOD_COOLDOWN_SECONDS * 1000 - (Date.now() - refusedAt)));
+      const again = await connect(server.url, transport);
+      await expect(exchange(again, { seq: 1, image: drawing, final: true })).resolves.toMatchObject({ prediction: { seq: 1 } });
+    }, 60_000);
 
     it('a message over maxHttpBufferSize closes only that connection; the server and others carry on', async () => {
       const other = await bystander(transport === 'websocket' ? 'polling' : 'websocket');

@@ -5,14 +5,17 @@ import type { Server, ServerOptions } from 'socket.io';
 import { SOCKET_PATH } from '@live-digits/shared';
 import { RECOGNITION_SERVER_PARSER } from '@live-digits/shared/protocol/socket-parser';
 import { AppConfig } from '../config/app.config';
+import { clientAddress } from '../rate-limit/address-throttler.guard';
+import { SocketAdmission } from './socket-admission';
 
 /**
  * Socket.IO options from the typed config rather than decorator constants: the contract's path
- * and both transports, an explicit message-size cap, and the configured CORS origins.
+ * and both transports, an explicit message-size cap, the configured CORS origins, and a handshake
+ * that turns away other origins and addresses cooling down after a flood.
  */
 export class ConfiguredIoAdapter extends IoAdapter {
   constructor(
-    app: INestApplicationContext,
+    private readonly app: INestApplicationContext,
     private readonly config: AppConfig,
   ) {
     super(app);
@@ -29,8 +32,12 @@ export class ConfiguredIoAdapter extends IoAdapter {
       // CORS only stops a browser reading a polling answer, and WebSocket has no CORS at all: the
       // Origin is checked on every transport's handshake (and on the upgrade to WebSocket).
       allowRequest: (request: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void) => {
-        const allowed = originAllowed(request, this.config.corsOrigins);
-        callback(allowed ? null : `Origin ${request.headers.origin} is not allowed`, allowed);
+        if (!originAllowed(request, this.config.corsOrigins)) return callback(`Origin ${request.headers.origin} is not allowed`, false);
+        // A client just disconnected for flooding is turned away here, before a connection costs anything.
+        const address = clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], this.config.trustProxyHops);
+        const wait = this.app.get(SocketAdmission, { strict: false }).cooldownLeft(address);
+        if (wait > 0) return callback(`This address was disconnected for flooding; connect again in ${Math.ceil(wait / 1000)} s`, false);
+        callback(null, true);
       },
     });
   }

@@ -6,12 +6,20 @@ import { floodAllowance, SocketAdmission } from './socket-admission';
 type Middleware = (packet: unknown[], next: () => void) => void;
 
 /** A socket that records what the admission does to it, and a clock the test moves. */
-function harness(rateLimitFps = 10) {
+function harness(rateLimitFps = 10, floodCooldownSeconds = 10) {
   let now = 0;
   let middleware: Middleware = () => undefined;
-  const socket: { id: string; connected: boolean; use(fn: Middleware): void; emit: jest.Mock; disconnect: jest.Mock } = {
+  const socket: {
+    id: string;
+    connected: boolean;
+    handshake: { address: string; headers: Record<string, string> };
+    use(fn: Middleware): void;
+    emit: jest.Mock;
+    disconnect: jest.Mock;
+  } = {
     id: 'socket-1',
     connected: true,
+    handshake: { address: '::ffff:10.0.0.7', headers: {} },
     use: (fn: Middleware) => {
       middleware = fn;
     },
@@ -21,14 +29,14 @@ function harness(rateLimitFps = 10) {
     }),
   };
   const metrics = { errors: { inc: jest.fn() } } as unknown as MetricsService;
-  const sut = new SocketAdmission({ rateLimitFps } as AppConfig, metrics);
+  const sut = new SocketAdmission({ rateLimitFps, floodCooldownSeconds, trustProxyHops: 0 } as AppConfig, metrics);
   sut.attach(socket as unknown as Socket, () => now);
   const send = (packet: unknown[]) => {
     const next = jest.fn();
     middleware(packet, next);
     return next.mock.calls.length === 1;
   };
-  return { socket, send, advance: (ms: number) => (now += ms) };
+  return { sut, socket, send, now: () => now, advance: (ms: number) => (now += ms) };
 }
 
 describe(SocketAdmission.name, () => {
@@ -56,6 +64,30 @@ describe(SocketAdmission.name, () => {
       code: 'RATE_LIMITED',
       message: expect.stringMatching(/disconnected/),
     });
+  });
+
+  it('keeps the address of a flooder it disconnected from connecting again for FLOOD_COOLDOWN_SECONDS, and no other', () => {
+    const { sut, socket, send, now, advance } = harness(10, 10);
+    expect(sut.cooldownLeft('10.0.0.7', now())).toBe(0);
+    for (let seq = 1; seq <= 1000 && socket.connected; seq++) send(['frame', { seq, image: 'x' }]);
+
+    expect(socket.emit).toHaveBeenLastCalledWith(
+      'frame:error',
+      expect.objectContaining({ message: expect.stringMatching(/refused for 10 s/) }),
+    );
+    expect(sut.cooldownLeft('10.0.0.7', now())).toBe(10_000);
+    expect(sut.cooldownLeft('10.0.0.8', now())).toBe(0);
+    advance(9_000);
+    expect(sut.cooldownLeft('10.0.0.7', now())).toBe(1_000);
+    advance(1_000);
+    expect(sut.cooldownLeft('10.0.0.7', now())).toBe(0);
+  });
+
+  it('lets a flooder reconnect at once with FLOOD_COOLDOWN_SECONDS=0', () => {
+    const { sut, socket, send, now } = harness(10, 0);
+    for (let seq = 1; seq <= 1000 && socket.connected; seq++) send(['frame', { seq, image: 'x' }]);
+    expect(socket.disconnect).toHaveBeenCalledWith(true);
+    expect(sut.cooldownLeft('10.0.0.7', now())).toBe(0);
   });
 
   it('refuses a frame over the rate before anything reads its payload', () => {

@@ -8,6 +8,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import type { FeedbackAck, FrameAck, FrameErrorPayload } from '@live-digits/shared';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { clientAddress } from '../rate-limit/address-throttler.guard';
 import { MetricsService } from '../metrics/metrics.service';
 import { payloadShapeProblem } from './payload-shape';
 import { TokenBucket } from './token-bucket';
@@ -25,6 +26,34 @@ export const FLOOD_SECONDS = 3;
  */
 export const MIN_FLOOD_REFUSALS = 60;
 
+/**
+ * A flooder disconnected reconnects at once (a script in a loop: tens of connections a second, each
+ * with a fresh second's burst of frames that are decoded and run): its address may not open new
+ * connections for FLOOD_COOLDOWN_SECONDS, refused at the handshake, before any of that work.
+ * Connections already open from that address (other tabs, people behind the same NAT) go on.
+ */
+export class FloodCooldowns {
+  /** Address → when (on the caller's clock, ms) it may connect again. */
+  private readonly until = new Map<string, number>();
+
+  constructor(private readonly cooldownMs: number) {}
+
+  start(address: string, now: number): void {
+    if (this.cooldownMs <= 0) return;
+    for (const [other, end] of this.until) if (end <= now) this.until.delete(other);
+    this.until.set(address, now + this.cooldownMs);
+  }
+
+  /** Milliseconds before `address` may connect again; 0 when it may now. */
+  left(address: string, now: number): number {
+    const end = this.until.get(address);
+    if (end === undefined) return 0;
+    if (end > now) return end - now;
+    this.until.delete(address);
+    return 0;
+  }
+}
+
 /** How many refusals beyond the rate a connection may collect before it counts as flooding. */
 export function floodAllowance(rate: number): number {
   return Math.max(FLOOD_SECONDS * rate, MIN_FLOOD_REFUSALS);
@@ -33,11 +62,22 @@ export function floodAllowance(rate: number): number {
 @Injectable()
 export class SocketAdmission {
   private readonly logger = new Logger(SocketAdmission.name);
+  private readonly cooldowns: FloodCooldowns;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.cooldowns = new FloodCooldowns(config.floodCooldownSeconds * 1000);
+  }
+
+  /**
+   * Milliseconds before a client at `address` may connect again after one of its connections was
+   * disconnected for flooding (0: it may now); Engine.IO asks on every handshake. Counted per process.
+   */
+  cooldownLeft(address: string, now = performance.now()): number {
+    return this.cooldowns.left(address, now);
+  }
 
   /** Installs the checks on a new connection; `now` is the clock of its rate buckets (tests inject one). */
   attach(socket: Socket, now: () => number = () => performance.now()): void {
@@ -60,7 +100,7 @@ export class SocketAdmission {
             `Too many frames: this connection may send ${rate} frames per second; this one was dropped.`,
           );
         } else {
-          this.disconnectFlooder(socket, payload, ack);
+          this.disconnectFlooder(socket, payload, ack, now());
         }
         return;
       }
@@ -73,17 +113,24 @@ export class SocketAdmission {
     });
   }
 
-  private disconnectFlooder(socket: Socket, payload: unknown, ack: ((answer: unknown) => void) | undefined): void {
+  private disconnectFlooder(socket: Socket, payload: unknown, ack: ((answer: unknown) => void) | undefined, now: number): void {
     if (!socket.connected) return;
-    this.logger.warn(`Disconnecting socket ${socket.id}: it kept sending frames far above ${this.config.rateLimitFps} per second`);
+    const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], this.config.trustProxyHops);
+    const cooldown = this.config.floodCooldownSeconds;
+    this.logger.warn(
+      `Disconnecting socket ${socket.id}: it kept sending frames far above ${this.config.rateLimitFps} per second` +
+        (cooldown > 0 ? `; new connections from ${address} are refused for ${cooldown} s` : ''),
+    );
     this.refuse(
       socket,
       'frame',
       payload,
       ack,
       'RATE_LIMITED',
-      `This connection kept sending frames far above the ${this.config.rateLimitFps} per second allowed and is being disconnected; slow down before reconnecting.`,
+      `This connection kept sending frames far above the ${this.config.rateLimitFps} per second allowed and is being disconnected; ` +
+        (cooldown > 0 ? `new connections from this address are refused for ${cooldown} s.` : 'slow down before reconnecting.'),
     );
+    this.cooldowns.start(address, now);
     socket.disconnect(true);
   }
 

@@ -33,6 +33,8 @@ export interface AppConfig {
   /** Socket.IO's per-message cap; larger messages close the connection, so it sits well above maxImageBytes. */
   maxMessageBytes: number;
   rateLimitFps: number;
+  /** Seconds an address disconnected for flooding may not open new connections (0: it may at once). */
+  floodCooldownSeconds: number;
   feedbackPerMinute: number;
   /** Origins allowed by CORS besides the server's own; `true` = any origin. */
   corsOrigins: string[] | true;
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     // Base64 text is 4/3 of the bytes; the margin lets an oversize image still be answered with IMAGE_TOO_LARGE.
     maxMessageBytes: integer('MAX_MESSAGE_BYTES', 4 * maxImageBytes, 1024, 256 * 1024 * 1024),
     rateLimitFps: integer('RATE_LIMIT_FPS', 30, 1, 1_000_000),
+    floodCooldownSeconds: integer('FLOOD_COOLDOWN_SECONDS', 10, 0, 3600),
     feedbackPerMinute: integer('FEEDBACK_PER_MINUTE', 30, 1, 1_000_000),
     corsOrigins: parseOrigins(read('CORS_ORIGINS'), problems),
     feedbackDir: directory('FEEDBACK_DIR', 'data/feedback'),
