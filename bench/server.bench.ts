@@ -17,7 +17,8 @@
  *              fast as it can emit them, reconnecting whenever it is disconnected; at the lowest
  *              CPU priority, standing in for a client on another machine): the good client's p99
  *              in both, measured in the same run (target: flooded ≤ 2 × quiet), and the server's
- *              CPU in both
+ *              CPU in both; once as configured, once with FLOOD_COOLDOWN_SECONDS=0 (a flooder
+ *              then reconnects at once, tens of times a second)
  *   numbers    1 client, closed loop, in the same run: frame → prediction p50 / p99 for a one-digit
  *              frame and a four-digit frame, both 800×400 (drawn digits side by side), taken in
  *              alternating rounds; the ratio of the p50s (target: 4 digits ≤ 2 × 1 digit)
@@ -296,7 +297,7 @@ function sleep(ms: number): Promise<void> {
 
 // —— one good client while another floods ——
 
-const FLOOD_SECONDS = 10;
+const FLOOD_SECONDS = 20;
 const GOOD_CLIENT_RATE = 20;
 
 /**
@@ -307,10 +308,11 @@ const GOOD_CLIENT_RATE = 20;
 async function flooder(url: string, imagePath: string, seconds: number): Promise<void> {
   const image = await import('node:fs/promises').then((fs) => fs.readFile(imagePath));
   const until = Date.now() + seconds * 1000;
-  const counts = { sent: 0, refused: 0, answered: 0, connections: 0, disconnectedByServer: 0 };
+  const counts = { sent: 0, refused: 0, answered: 0, connections: 0, connectionsRefused: 0, disconnectedByServer: 0 };
   while (Date.now() < until) {
     const socket = await connect(url).catch(() => undefined);
     if (!socket) {
+      counts.connectionsRefused++;
       await sleep(20);
       continue;
     }
@@ -339,9 +341,15 @@ async function flooder(url: string, imagePath: string, seconds: number): Promise
   console.log(JSON.stringify(counts));
 }
 
+/** The flood row as configured (a flooder's address cools down), and with FLOOD_COOLDOWN_SECONDS=0: the per-connection defence alone. */
+const FLOOD_SETUPS: { label: string; env: Record<string, string> }[] = [
+  { label: 'as configured', env: {} },
+  { label: 'without the cool-down (FLOOD_COOLDOWN_SECONDS=0)', env: { FLOOD_COOLDOWN_SECONDS: '0' } },
+];
+
 /** The good client's latencies alone, then beside the flooder, on a server with the rate limit on. */
-async function floodPhase(modelDir: string, images: Buffer[]) {
-  const server = await startServer(modelDir, { RATE_LIMIT_FPS: '30' });
+async function floodPhase(modelDir: string, images: Buffer[], setup: (typeof FLOOD_SETUPS)[number]) {
+  const server = await startServer(modelDir, { RATE_LIMIT_FPS: '30', ...setup.env });
   const scratch = await mkdtemp(path.join(tmpdir(), 'bench-flood-'));
   try {
     const imagePath = path.join(scratch, 'frame.png');
@@ -392,6 +400,7 @@ async function floodPhase(modelDir: string, images: Buffer[]) {
     await exited;
     const flooderCounts = JSON.parse(report.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
     return {
+      setup: setup.label,
       goodClientRate: GOOD_CLIENT_RATE,
       seconds: FLOOD_SECONDS,
       quiet: quiet.latencies,
@@ -409,11 +418,11 @@ async function floodPhase(modelDir: string, images: Buffer[]) {
 
 function printFlood(flood: Awaited<ReturnType<typeof floodPhase>>): void {
   console.log(
-    `one good client (${flood.goodClientRate} frames/s) while another floods: p50 ${flood.flooded.p50} ms  p99 ${flood.flooded.p99} ms, ` +
+    `one good client (${flood.goodClientRate} frames/s) while another floods, ${flood.setup}: p50 ${flood.flooded.p50} ms  p99 ${flood.flooded.p99} ms, ` +
       `quiet in the same run p50 ${flood.quiet.p50} ms  p99 ${flood.quiet.p99} ms: ${flood.p99Ratio}× (target ≤ 2×)`,
   );
   console.log(
-    `  the flooder: ${flood.flooder.sent} frames sent over ${flood.flooder.connections} connections, ${flood.flooder.refused} refused, ${flood.flooder.answered} answered, disconnected by the server ${flood.flooder.disconnectedByServer} times`,
+    `  the flooder: ${flood.flooder.sent} frames sent over ${flood.flooder.connections} connections (${flood.flooder.connectionsRefused} more refused at the handshake), ${flood.flooder.refused} refused, ${flood.flooder.answered} answered, disconnected by the server ${flood.flooder.disconnectedByServer} times`,
   );
   console.log(`  server CPU, all threads: ${flood.serverCorePercent.quiet}% of a core quiet, ${flood.serverCorePercent.flooded}% flooded`);
 }
@@ -564,7 +573,7 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--flood-only')) {
-    printFlood(await floodPhase(modelDir, images));
+    for (const setup of FLOOD_SETUPS) printFlood(await floodPhase(modelDir, images, setup));
     if (scratch) await rm(scratch, { recursive: true, force: true });
     return;
   }
@@ -732,8 +741,11 @@ async function main(): Promise<void> {
       `  across the ${many.length}-frame closed loop alone: RSS ${afterPaced.rssMb} → ${after.rssMb} MB (${(after.rssMb - afterPaced.rssMb).toFixed(1)} MB), tensors ${afterPaced.tensors} → ${after.tensors}`,
     );
 
-    const flood = await floodPhase(modelDir, images);
-    printFlood(flood);
+    const flood = [];
+    for (const setup of FLOOD_SETUPS) {
+      flood.push(await floodPhase(modelDir, images, setup));
+      printFlood(flood.at(-1)!);
+    }
 
     const results = {
       date: new Date().toISOString(),
