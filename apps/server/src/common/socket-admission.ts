@@ -32,7 +32,7 @@ export const MIN_FLOOD_REFUSALS = 60;
  * connections for FLOOD_COOLDOWN_SECONDS, refused at the handshake, before any of that work.
  * Connections already open from that address (other tabs, people behind the same NAT) go on.
  */
-export class FloodCooldowns {
+class FloodCooldowns {
   /** Address → when (on the caller's clock, ms) it may connect again. */
   private readonly until = new Map<string, number>();
 
