@@ -21,6 +21,15 @@ export class ConfiguredIoAdapter extends IoAdapter {
     super(app);
   }
 
+  private socketAdmission: SocketAdmission | undefined;
+
+  /** The recognition module's admission, looked up once (on the first handshake, when the app is up) rather than per handshake. */
+  private admission(): SocketAdmission {
+    const admission = this.socketAdmission ?? this.app.get<SocketAdmission>(SocketAdmission, { strict: false });
+    this.socketAdmission = admission;
+    return admission;
+  }
+
   override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
     return super.createIOServer(port, {
       ...options,
@@ -35,7 +44,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
         if (!originAllowed(request, this.config.corsOrigins)) return callback(`Origin ${request.headers.origin} is not allowed`, false);
         // A client just disconnected for flooding is turned away here, before a connection costs anything.
         const address = clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], this.config.trustProxyHops);
-        const wait = this.app.get(SocketAdmission, { strict: false }).cooldownLeft(address);
+        const wait = this.admission().cooldownLeft(address);
         if (wait > 0) return callback(`This address was disconnected for flooding; connect again in ${Math.ceil(wait / 1000)} s`, false);
         callback(null, true);
       },
