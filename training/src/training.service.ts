@@ -69,7 +69,7 @@ export interface TrainOptions {
 export type TrainOption = keyof TrainOptions;
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
-  epochs: 10,
+  epochs: 12,
   batchSize: 128,
   learningRate: 3e-3,
   seed: 42,
@@ -79,7 +79,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   validationSize: 5000,
   drawnSetSize: 1000,
   stylesSetSize: 100,
-  drawingPool: { drawn: 0.1, styled: 0.2 },
+  drawingPool: { drawn: 0.3, styled: 0.2 },
 };
 
 /** AdamW's decoupled weight decay on kernels. */
