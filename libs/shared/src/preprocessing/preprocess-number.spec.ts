@@ -270,6 +270,12 @@ describe(chooseReadings.name, () => {
     expect(chooseReadings(fakeNumber(), probabilities).map((c) => c.candidate.box.x)).toEqual([1, 3, 4]);
   });
 
+  it('reads a group as two digits only when the product of their probabilities beats the whole', () => {
+    // Both halves are surer than the whole (0.9 and 0.85 against 0.8), but 0.9 × 0.85 = 0.765 is less likely.
+    const probabilities = Float32Array.from([...row(4, 0.99), ...row(5, 0.8), ...row(2, 0.9), ...row(7, 0.85)]);
+    expect(chooseReadings(fakeNumber(), probabilities).map((c) => c.candidate.box.x)).toEqual([1, 2]);
+  });
+
   it('refuses probabilities that do not match the candidates', () => {
     expect(() => chooseReadings(fakeNumber(), new Float32Array(3 * CLASS_COUNT))).toThrow(/needs 40 probabilities \(4 images\), got 30/);
   });

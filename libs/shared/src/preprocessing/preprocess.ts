@@ -18,7 +18,7 @@ import sharp from 'sharp';
 import { CLASS_COUNT, IMAGE_PIXELS, IMAGE_SIDE } from '../model/model-contract';
 import { MAX_DIGITS } from '../protocol/recognition.events';
 import type { ImagePayload, InputPlacement } from '../protocol/recognition.events';
-import { findInkPieces, groupDigits, InkGroup, MAX_PIECES, readingsOf } from './segmentation';
+import { findInkPieces, groupDigits, InkGroup, MAX_PIECES, median, readingsOf } from './segmentation';
 
 export interface PreprocessLimits {
   /** Largest encoded image accepted, in bytes. */
@@ -68,7 +68,8 @@ export interface PreprocessedNumber {
   empty: boolean;
   /**
    * Ink groups left to right; each lists its alternative readings: [one digit], and for a wide group also [two], [three]
-   * (each cut two ways when the two guesses at where touching digits meet differ). The whole group always comes first.
+   * (each cut two ways when the two guesses at where touching digits meet differ), and for a group joined from a short
+   * piece and its neighbour, the two apart. The whole group always comes first.
    */
   groups: DigitCandidate[][][];
 }
@@ -126,9 +127,11 @@ export function candidateImages(number: PreprocessedNumber): Float32Array[] {
 
 /**
  * Given softmax rows for candidateImages() (row-major, 10 per image), the chosen digits left to right.
- * Of a group's readings the one the model is surest of wins: the highest geometric mean of its
- * digits' top probabilities (a tie keeps fewer digits). Should the cuts add up to more than
- * MAX_DIGITS, the cuts that gain least are undone.
+ * Of a group's readings the likeliest wins: the highest product of its digits' top probabilities
+ * (a tie keeps fewer digits). Each digit more multiplies by a probability under 1, so a cut or a
+ * piece read apart must be read surely to beat the whole; the geometric mean, a vote per digit,
+ * let a 5's flag or half a 7 read as a digit of its own whenever the whole was read a little unsure.
+ * Should the cuts add up to more than MAX_DIGITS, the cuts that gain least are undone.
  */
 export function chooseReadings(
   number: PreprocessedNumber,
@@ -141,8 +144,7 @@ export function chooseReadings(
         candidate,
         probabilities: probabilities.subarray(row * CLASS_COUNT, ++row * CLASS_COUNT),
       }));
-      const logConfidence = digits.reduce((sum, digit) => sum + Math.log(Math.max(...digit.probabilities)), 0);
-      return { digits, score: logConfidence / digits.length };
+      return { digits, score: digits.reduce((sum, digit) => sum + Math.log(Math.max(...digit.probabilities)), 0) };
     }),
   );
   if (row * CLASS_COUNT !== probabilities.length) {
@@ -419,11 +421,6 @@ function borderIndices(width: number, height: number): Uint32Array {
   for (let y = 1; y < height - 1; y++) indices.push(y * width, y * width + width - 1);
   lastBorder = { width, height, indices: Uint32Array.from(indices) };
   return lastBorder.indices;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 /** How many pixels hold each ink value, and the strongest ink overall, per row and per column. */

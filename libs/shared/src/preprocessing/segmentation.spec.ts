@@ -200,6 +200,35 @@ describe(groupDigits.name, () => {
     expect(digits.map((d) => d.box.x)).toEqual([27, 107]);
   });
 
+  it('joins a short piece close to a digit, keeping the two apart as a second reading: a 6 whose loop missed its stem', () => {
+    const stem: Stroke = [
+      [62, 12],
+      [40, 40],
+      [34, 70],
+      [40, 86],
+    ];
+    // The loop is drawn right of the stem's foot, short of it: 47 px of the digit's 81, too far right to sit over it.
+    const loop = ring(72, 68, 16, 20);
+    const one: Stroke = [
+      [150, 10],
+      [150, 88],
+    ];
+    const mask = paint([stem, loop, one]);
+    expect(findInkPieces(mask, whole(mask))).toHaveLength(3);
+    const digits = digitsOf(mask);
+    expect(digits).toHaveLength(2);
+    const [six, lone] = digits;
+    expect(six.pixels + lone.pixels).toBe(inkCount(mask));
+    expect(six.apart!.map((part) => part.box.x)).toEqual([31, 53]);
+    expect(lone.apart).toBeUndefined();
+    expect(readingsOf(six, 80, 8)).toEqual([[six], six.apart]);
+  });
+
+  it('leaves a short digit far from the others on its own', () => {
+    const mask = paint([ring(40, 50, 20, 35), ring(140, 65, 15, 20)]);
+    expect(digitsOf(mask).map((digit) => digit.apart)).toEqual([undefined, undefined]);
+  });
+
   it('makes nine separate digits of nine separate strokes (preprocessNumber refuses more than eight)', () => {
     const ones: Stroke[] = Array.from({ length: 9 }, (_, i) => [
       [10 + i * 20, 15],

@@ -11,7 +11,9 @@
  *    dotted or broken stroke). Distances are relative to the ink's height, so a number drawn small or large
  *    groups the same way. Digits side by side, even close ones, stay apart.
  * 3. Groups too small to be a digit (a speck, a dot, a stray tap) are dropped as noise.
- * 4. A group much wider than a digit is tall may be two or three touching digits: it is offered
+ * 4. A short group close to a neighbour may be a piece of it or a digit of its own: the two are
+ *    offered joined and apart, and the model decides.
+ * 5. A group much wider than a digit is tall may be two or three touching digits: it is offered
  *    whole and cut where digits would touch, and the model decides (see chooseReadings).
  */
 
@@ -45,6 +47,11 @@ export interface InkGroup {
   runs: InkRun[];
   box: Rect;
   pixels: number;
+  /**
+   * When joining the group's pieces was a guess (a short piece beside a digit: a 5's flag, or a
+   * digit of its own?), the two groups it was joined from, left to right: offered as a reading too.
+   */
+  apart?: [InkGroup, InkGroup];
 }
 
 /** Pieces stacked with at least this share of the narrower one's width in common belong to one digit. */
@@ -58,6 +65,16 @@ const STACKED_GAP = 0.5;
 const FRAGMENT_HEIGHT = 0.4;
 /** …and joins the nearest piece if it is closer than this share of the ink's height. */
 const FRAGMENT_GAP = 0.2;
+/**
+ * A group under this share of the digits' typical height, within DOUBTFUL_GAP of a neighbour, may
+ * be a piece of it (a 5's flag drawn a little apart, a 6 whose loop missed its stem, a broken 7)
+ * or a digit of its own: it is joined, and the model is offered both readings. Joined, it must
+ * still be no wider than DOUBTFUL_ASPECT of its height (a 5's long flag makes it a little wider
+ * than TWO_DIGITS_ASPECT allows a digit).
+ */
+const DOUBTFUL_HEIGHT = 0.7;
+const DOUBTFUL_GAP = 0.3;
+const DOUBTFUL_ASPECT = 1.25;
 /** A group whose longest side is under this share of the ink's height… */
 const NOISE_EXTENT = 0.25;
 /** …and with under this share of the largest group's ink is noise, not a digit. */
@@ -185,9 +202,50 @@ export function groupDigits(pieces: InkGroup[], inkHeight: number): InkGroup[] {
     groups = [...groups.filter((_, k) => k !== i && k !== j), merge(groups[i], groups[j])];
   }
   const largest = Math.max(0, ...groups.map((group) => group.pixels));
-  return groups
-    .filter((group) => !isNoise(group, inkHeight, largest))
-    .sort((a, b) => a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2));
+  return joinDoubtfulPieces(groups.filter((group) => !isNoise(group, inkHeight, largest))).sort(
+    (a, b) => a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2),
+  );
+}
+
+/**
+ * Each short group near a neighbour is joined to it, nearest pairs first, keeping both groups as
+ * `apart` so the model judges whether they are one digit or two. A group takes part in one such
+ * join at most.
+ */
+function joinDoubtfulPieces(groups: InkGroup[]): InkGroup[] {
+  const digitHeight = median(groups.map((group) => group.box.height));
+  const pairs: Array<{ i: number; j: number; distance: number }> = [];
+  groups.forEach((short, i) => {
+    if (short.box.height >= DOUBTFUL_HEIGHT * digitHeight) return;
+    groups.forEach((other, j) => {
+      const distance = boxDistance(short.box, other.box);
+      const joined = unionBox(short.box, other.box);
+      const fits = joined.width <= DOUBTFUL_ASPECT * Math.max(joined.height, digitHeight);
+      if (j !== i && fits && distance <= DOUBTFUL_GAP * digitHeight) pairs.push({ i, j, distance });
+    });
+  });
+  pairs.sort((a, b) => a.distance - b.distance);
+  const joined = new Set<number>();
+  const result: InkGroup[] = [];
+  for (const { i, j } of pairs) {
+    if (joined.has(i) || joined.has(j)) continue;
+    joined.add(i).add(j);
+    const [left, right] = [groups[i], groups[j]].sort((a, b) => a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2));
+    result.push({ ...merge(left, right), apart: [left, right] });
+  }
+  return [...result, ...groups.filter((_, k) => !joined.has(k))];
+}
+
+function unionBox(a: Rect, b: Rect): Rect {
+  const x = Math.min(a.x, b.x),
+    y = Math.min(a.y, b.y);
+  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
+}
+
+/** The middle value (the upper one of an even count); 0 for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[sorted.length >> 1] : 0;
 }
 
 /**
@@ -232,6 +290,7 @@ function isNoise(group: InkGroup, inkHeight: number, largestPixels: number): boo
  */
 export function readingsOf(group: InkGroup, digitHeight: number, maxParts: number): InkGroup[][] {
   const readings: InkGroup[][] = [[group]];
+  if (group.apart && maxParts >= 2) readings.push(group.apart);
   const aspect = group.box.width / Math.max(group.box.height, digitHeight);
   if (maxParts < 2 || aspect <= TWO_DIGITS_ASPECT) return readings;
   const { ink, span } = columnProfiles(group);
