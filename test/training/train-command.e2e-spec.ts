@@ -7,6 +7,7 @@ import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/m
 import { loadModel, readModelMetadata } from '@live-digits/shared/model/model-files';
 import { tf } from '@live-digits/shared/tf/tf';
 import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
+import { DEFAULT_TRAIN_OPTIONS } from '../../training/src/training.service';
 import { runTrainingCli } from '../support/training-cli';
 
 describe('training CLI', () => {
@@ -43,13 +44,17 @@ describe('training CLI', () => {
     );
 
     const metadata = JSON.parse(await readFile(path.join(modelDir, 'metadata.json'), 'utf8'));
-    // 1024 MNIST images, plus 0.1 round-pen and 0.2 writing-style drawings of them per image.
+    // 1024 MNIST images, plus the default shares of round-pen and writing-style drawings of them per image.
+    const drawn = Math.round(1024 * DEFAULT_TRAIN_OPTIONS.drawingPool.drawn);
+    const styled = Math.round(1024 * DEFAULT_TRAIN_OPTIONS.drawingPool.styled);
+    expect(drawn).toBeGreaterThan(0);
+    expect(styled).toBeGreaterThan(0);
     expect(metadata).toMatchObject({
       epochs: 1,
-      trainingImages: 1024 + 102 + 205,
+      trainingImages: 1024 + drawn + styled,
       seed: 42,
       drawnSet: { count: 40 },
-      drawingPool: { drawn: 102, styled: 205 },
+      drawingPool: { drawn, styled },
     });
     expect(metadata.optimizer).not.toMatch(/label smoothing \d/);
     // The new fields, read back through the model package's validation.
