@@ -202,9 +202,12 @@ export function groupDigits(pieces: InkGroup[], inkHeight: number): InkGroup[] {
     groups = [...groups.filter((_, k) => k !== i && k !== j), merge(groups[i], groups[j])];
   }
   const largest = Math.max(0, ...groups.map((group) => group.pixels));
-  return joinDoubtfulPieces(groups.filter((group) => !isNoise(group, inkHeight, largest))).sort(
-    (a, b) => a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2),
-  );
+  return joinDoubtfulPieces(groups.filter((group) => !isNoise(group, inkHeight, largest))).sort(leftToRight);
+}
+
+/** By the centre of each box, so a 7 whose bar reaches over its neighbour still comes first. */
+function leftToRight(a: InkGroup, b: InkGroup): number {
+  return a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2);
 }
 
 /**
@@ -230,7 +233,7 @@ function joinDoubtfulPieces(groups: InkGroup[]): InkGroup[] {
   for (const { i, j } of pairs) {
     if (joined.has(i) || joined.has(j)) continue;
     joined.add(i).add(j);
-    const [left, right] = [groups[i], groups[j]].sort((a, b) => a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2));
+    const [left, right] = [groups[i], groups[j]].sort(leftToRight);
     result.push({ ...merge(left, right), apart: [left, right] });
   }
   return [...result, ...groups.filter((_, k) => !joined.has(k))];
