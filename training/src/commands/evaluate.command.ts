@@ -6,6 +6,7 @@ import {
   EvaluationReport,
   EvaluationRequest,
   EvaluationService,
+  GeneratedEvaluation,
   SetEvaluation,
 } from '../evaluation/evaluation.service';
 import { NumbersEvaluation } from '../evaluation/number-scoring';
@@ -55,6 +56,14 @@ export function formatEvaluation(title: string, result: SetEvaluation & Partial<
     header,
     ...rows,
   ].join('\n');
+}
+
+/** The generated drawings against the MNIST images they were traced from. */
+export function formatSources({ count, sources }: GeneratedEvaluation): string {
+  return (
+    `  their ${count} MNIST sources read as MNIST images: ${sources.missed} missed; ` +
+    `drawings missed whose source is read right (misses the redrawing made): ${sources.missedOnlyAsDrawn}`
+  );
 }
 
 /** The per-style table of the writing-styles set. */
@@ -131,7 +140,10 @@ export class EvaluateCommand extends CommandRunner {
     }
     const model = `(${report.modelDir})`;
     if (report.mnistTest) console.log(formatEvaluation(`MNIST test set ${model}`, report.mnistTest));
-    if (report.generated) console.log(formatEvaluation(`Generated drawings, seed ${request.seed} ${model}`, report.generated));
+    if (report.generated) {
+      console.log(formatEvaluation(`Generated drawings, seed ${request.seed} ${model}`, report.generated));
+      console.log(formatSources(report.generated));
+    }
     if (report.styles)
       console.log(
         `${formatEvaluation(`Writing styles, ${request.stylesPerStyle} per style, seed ${request.seed} ${model}`, report.styles)}\n${formatStyles(report.styles)}`,

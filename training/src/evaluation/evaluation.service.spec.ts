@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
+import { generateDrawnDigits } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { WRITING_STYLES } from '@live-digits/digit-data/drawn-digits/writing-styles';
 import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
 import { saveModel } from '@live-digits/shared/model/model-files';
@@ -63,6 +64,24 @@ describe(EvaluationService.name, () => {
     expect(Object.keys(result.perStyle)).toEqual([...styles]);
     expect(result.perStyle['one-flag'].confusionMatrix[1].reduce((a, b) => a + b, 0)).toBe(4);
     expect(WRITING_STYLES).toEqual(expect.arrayContaining([...styles]));
+  }, 60_000);
+
+  it('reads the generated drawings beside their MNIST sources: source misses, and drawing misses whose source is read right', async () => {
+    const train = readMnistSplit(bundledMnistDir(), 'train');
+    const source = { pixels: train.images.pixels.subarray(0, 500 * IMAGE_PIXELS), labels: train.labels.subarray(0, 500), count: 500 };
+    const result = await sut.evaluateGeneratedDrawings(model, source, 20, 1);
+    // The sources on their own, as an image set: the same digits the generator traced.
+    const digits = generateDrawnDigits({ images: { pixels: source.pixels, count: 500 }, labels: source.labels }, 20, 1);
+    const sourcePixels = new Uint8Array(20 * IMAGE_PIXELS);
+    digits.forEach((d, i) =>
+      sourcePixels.set(source.pixels.subarray(d.source * IMAGE_PIXELS, (d.source + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS),
+    );
+    const sources = await sut.evaluateImageSet(model, { pixels: sourcePixels, labels: Uint8Array.from(digits, (d) => d.label), count: 20 });
+    expect(result.sources.missed).toBe(Math.round(20 * (1 - sources.accuracy)));
+    const drawnMissed = Math.round(20 * (1 - result.accuracy));
+    expect(result.sources.missedOnlyAsDrawn).toBeLessThanOrEqual(drawnMissed);
+    // Every drawing missed is either missed only as a drawing or has a missed source.
+    expect(result.sources.missedOnlyAsDrawn).toBeGreaterThanOrEqual(drawnMissed - result.sources.missed);
   }, 60_000);
 
   it('reads generated numbers of every length from a lone digit to six and scores them by length', async () => {

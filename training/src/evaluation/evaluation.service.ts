@@ -7,7 +7,7 @@
  * Numbers are read with the server's own segmentation and report exact readings by length.
  */
 import { Injectable } from '@nestjs/common';
-import { DrawnDigit, generateDrawnDigits } from '@live-digits/digit-data/drawn-digits/drawn-digits';
+import { generateDrawnDigits } from '@live-digits/digit-data/drawn-digits/drawn-digits';
 import { generateDrawnNumbers, NUMBER_LENGTHS } from '@live-digits/digit-data/drawn-digits/drawn-numbers';
 import { generateStyledDigits, WRITING_STYLES, WritingStyle } from '@live-digits/digit-data/drawn-digits/writing-styles';
 import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
@@ -32,6 +32,19 @@ export type SetEvaluation = ClassificationSummary & CalibrationFigures;
 export interface DrawingsEvaluation extends SetEvaluation {
   /** Drawings the preprocessing found empty; they count as wrong. */
   empty: number;
+}
+
+/**
+ * The generated set beside the MNIST images its drawings were traced from: a drawing missed whose
+ * source the model reads right is a miss the redrawing made, not a hard digit.
+ */
+export interface GeneratedEvaluation extends DrawingsEvaluation {
+  sources: {
+    /** Source images the model misreads as MNIST images. */
+    missed: number;
+    /** Drawings missed (or found empty) whose source the model reads right. */
+    missedOnlyAsDrawn: number;
+  };
 }
 
 export interface StylesEvaluation extends DrawingsEvaluation {
@@ -63,7 +76,7 @@ export interface EvaluationReport {
   modelDir: string;
   mnistTest?: SetEvaluation;
   drawings?: DrawingsEvaluation;
-  generated?: DrawingsEvaluation;
+  generated?: GeneratedEvaluation;
   styles?: StylesEvaluation;
   numbers?: NumbersEvaluation;
 }
@@ -127,21 +140,36 @@ export class EvaluationService {
   async evaluateDrawings(model: tf.LayersModel, drawings: Array<{ bytes: Uint8Array; label: number }>): Promise<DrawingsEvaluation> {
     const processed = [];
     for (const drawing of drawings) processed.push(await preprocessImage(drawing.bytes));
-    return this.scorePreprocessed(
+    const { evaluation } = await this.scorePreprocessed(
       model,
       processed,
       drawings.map((d) => d.label),
     );
+    return evaluation;
   }
 
   async evaluateDrawingsFolder(model: tf.LayersModel, dir: string): Promise<DrawingsEvaluation> {
     return this.evaluateDrawings(model, await readLabelledFolder(dir));
   }
 
-  /** Round-pen redrawings of digits the model never trained on, rendered as a 400×400 canvas would. */
-  async evaluateGeneratedDrawings(model: tf.LayersModel, source: ImageSet, count: number, seed: number): Promise<DrawingsEvaluation> {
+  /** Round-pen redrawings of digits the model never trained on, rendered as a 400×400 canvas would, and their sources read as MNIST. */
+  async evaluateGeneratedDrawings(model: tf.LayersModel, source: ImageSet, count: number, seed: number): Promise<GeneratedEvaluation> {
     const digits = generateDrawnDigits(asMnistSet(source), count, seed);
-    return this.evaluateDrawnDigits(model, digits);
+    const labels = digits.map((d) => d.label);
+    const { evaluation, right: drawnRight } = await this.scorePreprocessed(model, await renderDrawings(digits), labels);
+    const sourcePixels = new Uint8Array(digits.length * IMAGE_PIXELS);
+    digits.forEach((d, i) => sourcePixels.set(source.pixels.subarray(d.source * IMAGE_PIXELS, (d.source + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS));
+    const sourceRight = Array.from(
+      argMaxRows(await this.predictProbabilities(model, { pixels: sourcePixels, count: digits.length }), CLASS_COUNT),
+      (p, i) => p === labels[i],
+    );
+    return {
+      ...evaluation,
+      sources: {
+        missed: sourceRight.filter((right) => !right).length,
+        missedOnlyAsDrawn: drawnRight.filter((right, i) => !right && sourceRight[i]).length,
+      },
+    };
   }
 
   /** `perStyle` drawings of held-out digits in each writing style, scored per style and overall. */
@@ -188,22 +216,18 @@ export class EvaluationService {
     return scoreNumbers(numbers.map((number, i) => ({ label: number.label, read: read[i] })));
   }
 
-  private async evaluateDrawnDigits(model: tf.LayersModel, digits: DrawnDigit[]): Promise<DrawingsEvaluation> {
-    return this.scorePreprocessed(
-      model,
-      await renderDrawings(digits),
-      digits.map((d) => d.label),
-    );
-  }
-
+  /** Preprocessed drawings scored as a set, and drawing by drawing whether the model read it right (an empty one is not). */
   private async scorePreprocessed(
     model: tf.LayersModel,
     processed: Array<{ pixels: Float32Array; empty: boolean }>,
     labels: number[],
-  ): Promise<DrawingsEvaluation> {
+  ): Promise<{ evaluation: DrawingsEvaluation; right: boolean[] }> {
     const probabilities = await this.predictProbabilities(model, stackPixels(processed));
     const empty = processed.map((p) => p.empty);
-    return { ...this.score(labels, probabilities, empty), empty: empty.filter(Boolean).length };
+    return {
+      evaluation: { ...this.score(labels, probabilities, empty), empty: empty.filter(Boolean).length },
+      right: Array.from(argMaxRows(probabilities, CLASS_COUNT), (digit, i) => !empty[i] && digit === labels[i]),
+    };
   }
 }
 
