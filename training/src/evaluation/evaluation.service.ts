@@ -158,7 +158,9 @@ export class EvaluationService {
     const labels = digits.map((d) => d.label);
     const { evaluation, right: drawnRight } = await this.scorePreprocessed(model, await renderDrawings(digits), labels);
     const sourcePixels = new Uint8Array(digits.length * IMAGE_PIXELS);
-    digits.forEach((d, i) => sourcePixels.set(source.pixels.subarray(d.source * IMAGE_PIXELS, (d.source + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS));
+    digits.forEach((d, i) =>
+      sourcePixels.set(source.pixels.subarray(d.source * IMAGE_PIXELS, (d.source + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS),
+    );
     const sourceRight = Array.from(
       argMaxRows(await this.predictProbabilities(model, { pixels: sourcePixels, count: digits.length }), CLASS_COUNT),
       (p, i) => p === labels[i],
