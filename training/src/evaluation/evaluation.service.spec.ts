@@ -7,6 +7,7 @@ import { WRITING_STYLES } from '@live-digits/digit-data/drawn-digits/writing-sty
 import { CLASS_COUNT, IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
 import { saveModel } from '@live-digits/shared/model/model-files';
 import { tf } from '@live-digits/shared/tf/tf';
+import { pickRows } from '../data/training-data';
 import { buildDigitNet } from '../model/digit-net';
 import { OptionError } from '../option-error';
 import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
@@ -72,11 +73,13 @@ describe(EvaluationService.name, () => {
     const result = await sut.evaluateGeneratedDrawings(model, source, 20, 1);
     // The sources on their own, as an image set: the same digits the generator traced.
     const digits = generateDrawnDigits({ images: { pixels: source.pixels, count: 500 }, labels: source.labels }, 20, 1);
-    const sourcePixels = new Uint8Array(20 * IMAGE_PIXELS);
-    digits.forEach((d, i) =>
-      sourcePixels.set(source.pixels.subarray(d.source * IMAGE_PIXELS, (d.source + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS),
+    const sources = await sut.evaluateImageSet(
+      model,
+      pickRows(
+        { images: source, labels: source.labels },
+        digits.map((d) => d.source),
+      ),
     );
-    const sources = await sut.evaluateImageSet(model, { pixels: sourcePixels, labels: Uint8Array.from(digits, (d) => d.label), count: 20 });
     expect(result.sources.missed).toBe(Math.round(20 * (1 - sources.accuracy)));
     const drawnMissed = Math.round(20 * (1 - result.accuracy));
     expect(result.sources.missedOnlyAsDrawn).toBeLessThanOrEqual(drawnMissed);

@@ -17,7 +17,7 @@ import { loadModel } from '@live-digits/shared/model/model-files';
 import { CalibrationFigures } from '@live-digits/shared/model/model-metadata';
 import { preprocessImage } from '@live-digits/shared/preprocessing/preprocess';
 import { BackendName, initTensorFlow, tf } from '@live-digits/shared/tf/tf';
-import { ImageSet, loadTrainingData } from '../data/training-data';
+import { ImageSet, loadTrainingData, pickRows } from '../data/training-data';
 import { renderDrawings } from '../data/render-drawings';
 import { OptionError } from '../option-error';
 import { calibrationFigures } from './calibration';
@@ -157,13 +157,13 @@ export class EvaluationService {
     const digits = generateDrawnDigits(asMnistSet(source), count, seed);
     const labels = digits.map((d) => d.label);
     const { evaluation, right: drawnRight } = await this.scorePreprocessed(model, await renderDrawings(digits), labels);
-    const sourcePixels = new Uint8Array(digits.length * IMAGE_PIXELS);
-    digits.forEach((d, i) =>
-      sourcePixels.set(source.pixels.subarray(d.source * IMAGE_PIXELS, (d.source + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS),
+    const sources = pickRows(
+      asMnistSet(source),
+      digits.map((d) => d.source),
     );
     const sourceRight = Array.from(
-      argMaxRows(await this.predictProbabilities(model, { pixels: sourcePixels, count: digits.length }), CLASS_COUNT),
-      (p, i) => p === labels[i],
+      argMaxRows(await this.predictProbabilities(model, sources), CLASS_COUNT),
+      (p, i) => p === sources.labels[i],
     );
     return {
       ...evaluation,

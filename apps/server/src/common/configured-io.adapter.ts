@@ -25,9 +25,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
 
   /** The recognition module's admission, looked up once (on the first handshake, when the app is up) rather than per handshake. */
   private admission(): SocketAdmission {
-    const admission = this.socketAdmission ?? this.app.get<SocketAdmission>(SocketAdmission, { strict: false });
-    this.socketAdmission = admission;
-    return admission;
+    return (this.socketAdmission ??= this.app.get<SocketAdmission>(SocketAdmission, { strict: false }));
   }
 
   override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
