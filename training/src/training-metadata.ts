@@ -95,6 +95,5 @@ export function buildModelMetadata(run: FinishedRun): ModelMetadata {
       description: `${options.drawingPool.drawn} round-pen and ${options.drawingPool.styled} writing-style canvas drawings per MNIST training image, made from the training split only, through the server preprocessing, augmented like MNIST`,
     },
     history: fit.history,
-    ...(fit.weightAverage && { weightAverage: fit.weightAverage }),
   };
 }

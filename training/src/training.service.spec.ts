@@ -7,8 +7,7 @@ import { saveModel, writeModelMetadata } from '@live-digits/shared/model/model-f
 import { ModelMetadata } from '@live-digits/shared/model/model-metadata';
 import { foldTemperature } from './evaluation/calibration';
 import { EvaluationService } from './evaluation/evaluation.service';
-import { summarise } from './evaluation/classification-summary';
-import { argMaxRows, predictInChunks } from './evaluation/predict';
+import { predictInChunks } from './evaluation/predict';
 import { buildDigitNet } from './model/digit-net';
 import { OptionError } from './option-error';
 import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gradient-kernels';
@@ -58,35 +57,6 @@ describe(TrainingService.name, () => {
     expect(data.test.count).toBe(10_000);
     expect(logs.join('\n')).toMatch(/Drawing 40 training digits/);
   }, 120_000);
-
-  it('averages the last epochs, and keeps the mean only if validation reads it as well as the best epoch', async () => {
-    const options = {
-      ...DEFAULT_TRAIN_OPTIONS,
-      limit: 512,
-      epochs: 3,
-      averageEpochs: 2,
-      batchSize: 64,
-      workers: 1,
-      drawingPool: { drawn: 0, styled: 0 },
-    };
-    const data = await sut.prepareData(options, silent);
-    const model = buildDigitNet(options.seed);
-    const logs: string[] = [];
-    const fit = await sut.fit(model, data, options, 'wasm', { ...silent, log: (m) => logs.push(m) });
-
-    const average = fit.weightAverage!;
-    expect(average.epochs).toEqual([2, 3]);
-    const bestEpoch = Math.max(...fit.history.map((h) => h.validationAccuracy));
-    expect(average.used).toBe(average.validationAccuracy >= bestEpoch);
-    expect(fit.validationAccuracy).toBe(average.used ? average.validationAccuracy : bestEpoch);
-    // The model holds exactly the weights the choice describes.
-    const kept = summarise(data.validation.labels, argMaxRows(await predictInChunks(model, data.validation))).accuracy;
-    expect(kept).toBe(fit.validationAccuracy);
-    expect(logs.join('\n')).toMatch(
-      average.used ? /Keeping the average of epochs 2–3/ : /Keeping epoch \d \(validation [\d.]+%\); the average of epochs 2–3 read/,
-    );
-    model.dispose();
-  }, 180_000);
 
   it('fits a temperature on the validation split and folds it into the model', async () => {
     const model = buildDigitNet(9);

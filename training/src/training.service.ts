@@ -1,8 +1,7 @@
 /**
  * One training run, as named steps: check the output folder, start TensorFlow.js, load the data
- * and build the drawing pool, train data-parallel with a one-cycle schedule (keeping the best
- * epoch by validation accuracy, or the average of the last epochs' weights if validation reads
- * it as well), fit and fold the temperature, evaluate once on MNIST's test set, the
+ * and build the drawing pool, train data-parallel with a one-cycle schedule (best epoch by
+ * validation accuracy), fit and fold the temperature, evaluate once on MNIST's test set, the
  * drawn-digit set and the writing-styles set, and write model, metadata.json and report.
  */
 import { Injectable } from '@nestjs/common';
@@ -22,7 +21,7 @@ import {
   writeModelMetadata,
 } from '@live-digits/shared/model/model-files';
 import { IMAGE_PIXELS } from '@live-digits/shared/model/model-contract';
-import { Calibration, EpochRecord, ModelMetadata, WeightAverageRecord } from '@live-digits/shared/model/model-metadata';
+import { Calibration, EpochRecord, ModelMetadata } from '@live-digits/shared/model/model-metadata';
 import { BackendName, tf } from '@live-digits/shared/tf/tf';
 import { buildDrawingPool, DrawingPool, DrawingPoolShares } from './data/drawing-pool';
 import { concatImageSets, loadTrainingData, TrainingData } from './data/training-data';
@@ -36,7 +35,6 @@ import {
   softmaxRows,
 } from './evaluation/calibration';
 import { summarise } from './evaluation/classification-summary';
-import { argMaxRows, predictInChunks } from './evaluation/predict';
 import { EvaluationService } from './evaluation/evaluation.service';
 import { buildDigitNet } from './model/digit-net';
 import { OptionError } from './option-error';
@@ -45,7 +43,6 @@ import { initGradientTensorFlow } from '@live-digits/shared/tf/gradients/wasm-gr
 import { flattenWeights, setFlatWeights } from './trainer/flat-weights';
 import { oneCycleLearningRate } from './trainer/learning-rate';
 import { shareImageSet } from './trainer/protocol';
-import { EpochWeightAverage } from './trainer/weight-average';
 import { GradientWorkerPool } from './trainer/worker-pool';
 import { buildModelMetadata, currentGitCommit, FinalEvaluation } from './training-metadata';
 
@@ -67,8 +64,6 @@ export interface TrainOptions {
   stylesSetSize: number;
   /** Canvas drawings of training digits mixed into training, per MNIST training image. */
   drawingPool: DrawingPoolShares;
-  /** Weights of this many last epochs are averaged; the mean is kept if validation likes it as well as the best epoch. 0 or 1: off. */
-  averageEpochs: number;
 }
 
 export type TrainOption = keyof TrainOptions;
@@ -85,7 +80,6 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   drawnSetSize: 1000,
   stylesSetSize: 100,
   drawingPool: { drawn: 0.3, styled: 0.2 },
-  averageEpochs: 4,
 };
 
 /** AdamW's decoupled weight decay on kernels. */
@@ -117,10 +111,8 @@ export interface PreparedData extends TrainingData {
 export interface FitResult {
   history: EpochRecord[];
   bestEpoch: number;
-  /** Validation accuracy of the weights kept: the best epoch's, or the average's when it is used. */
   validationAccuracy: number;
   trainingSeconds: number;
-  weightAverage?: WeightAverageRecord;
 }
 
 @Injectable()
@@ -143,8 +135,7 @@ export class TrainingService {
     const model = options.resume ? await this.resumeFrom(options.out) : buildDigitNet(options.seed);
     const fit = await this.fit(model, data, options, backend, observer);
     observer.log(
-      `${fit.weightAverage?.used ? `Average of epochs ${fit.weightAverage.epochs.join(', ')}` : `Best epoch ${fit.bestEpoch}`} ` +
-        `(validation ${(fit.validationAccuracy * 100).toFixed(2)}%); calibrating on the validation split…`,
+      `Best epoch ${fit.bestEpoch} (validation ${(fit.validationAccuracy * 100).toFixed(2)}%); calibrating on the validation split…`,
     );
     const temperature = await this.calibrate(model, data);
     observer.log(
@@ -217,19 +208,15 @@ export class TrainingService {
     });
     const history: EpochRecord[] = [];
     let best: { epoch: number; weights: Float32Array; validationAccuracy: number } | undefined;
-    const average = EpochWeightAverage.lastEpochs(options.averageEpochs, options.epochs);
     try {
       const stepsPerEpoch = Math.floor(data.train.count / options.batchSize);
       for (let epoch = 1; epoch <= options.epochs; epoch++) {
         const record = await this.runEpoch(pool, data, options, epoch, stepsPerEpoch, observer);
         record.validationAccuracy = summarise(data.validation.labels, await pool.predict('validation', data.validation.count)).accuracy;
-        const isBest = !best || record.validationAccuracy > best.validationAccuracy;
-        const weights = isBest || average.includes(epoch) ? await pool.weights() : undefined;
-        if (isBest) {
-          best = { epoch, weights: weights!, validationAccuracy: record.validationAccuracy };
+        if (!best || record.validationAccuracy > best.validationAccuracy) {
+          best = { epoch, weights: await pool.weights(), validationAccuracy: record.validationAccuracy };
           record.best = true;
         }
-        if (average.includes(epoch)) average.add(epoch, weights!);
         history.push(record);
         observer.epochEnd(record);
       }
@@ -237,36 +224,12 @@ export class TrainingService {
       await pool.close();
     }
     setFlatWeights(model, best!.weights);
-    const weightAverage = await this.tryWeightAverage(model, data, average, best!.validationAccuracy);
-    if (weightAverage) observer.log(describeWeightAverage(weightAverage, best!));
     return {
       history,
       bestEpoch: best!.epoch,
-      validationAccuracy: weightAverage?.used ? weightAverage.validationAccuracy : best!.validationAccuracy,
+      validationAccuracy: best!.validationAccuracy,
       trainingSeconds: history.reduce((sum, r) => sum + r.seconds, 0),
-      weightAverage,
     };
-  }
-
-  /**
-   * Measures the averaged weights on the validation split and keeps them in `model` if they read
-   * it at least as well as the best epoch (which `model` holds on entry, and keeps otherwise):
-   * a tie goes to the average, whose flatter minimum is the one that tends to carry over to new data.
-   */
-  private async tryWeightAverage(
-    model: tf.LayersModel,
-    data: PreparedData,
-    average: EpochWeightAverage,
-    bestAccuracy: number,
-  ): Promise<WeightAverageRecord | undefined> {
-    const mean = average.mean();
-    if (!mean) return undefined;
-    const bestWeights = flattenWeights(model);
-    setFlatWeights(model, mean);
-    const validationAccuracy = summarise(data.validation.labels, argMaxRows(await predictInChunks(model, data.validation))).accuracy;
-    const used = validationAccuracy >= bestAccuracy;
-    if (!used) setFlatWeights(model, bestWeights);
-    return { epochs: [...average.averaged], validationAccuracy, used };
   }
 
   private async runEpoch(
@@ -391,12 +354,4 @@ export class TrainingService {
 
 function pickCalibration(figures: { ece: number; medianConfidenceCorrect: number; reliability: Calibration['mnistTest']['reliability'] }) {
   return { ece: figures.ece, medianConfidenceCorrect: figures.medianConfidenceCorrect, reliability: figures.reliability };
-}
-
-function describeWeightAverage(average: WeightAverageRecord, best: { epoch: number; validationAccuracy: number }): string {
-  const percent = (value: number) => `${(value * 100).toFixed(2)}%`;
-  const span = `epochs ${average.epochs[0]}–${average.epochs[average.epochs.length - 1]}`;
-  return average.used
-    ? `Keeping the average of ${span} (validation ${percent(average.validationAccuracy)}; best single epoch ${best.epoch}: ${percent(best.validationAccuracy)})`
-    : `Keeping epoch ${best.epoch} (validation ${percent(best.validationAccuracy)}); the average of ${span} read ${percent(average.validationAccuracy)}`;
 }

@@ -35,7 +35,6 @@ export const TRAIN_FLAGS: Record<TrainOption, string> = {
   drawnSetSize: '--drawn-set-size',
   stylesSetSize: '--styles-set-size',
   drawingPool: '--drawn-pool / --styled-pool',
-  averageEpochs: '--average-epochs',
 };
 
 @Command({
@@ -172,13 +171,5 @@ export class TrainCommand extends CommandRunner {
   })
   parseStyledPool(value: string): number {
     return nonNegativeNumber('--styled-pool', value);
-  }
-
-  @Option({
-    flags: '--average-epochs <n>',
-    description: `average the weights of the last N epochs and keep the mean if validation reads it as well as the best epoch; 0 or 1 for off (default ${DEFAULT_TRAIN_OPTIONS.averageEpochs})`,
-  })
-  parseAverageEpochs(value: string): number {
-    return nonNegativeInteger('--average-epochs', value);
   }
 }

@@ -57,15 +57,8 @@ function curves(metadata: ModelMetadata, left: number, top: number, width: numbe
     ...history
       .filter((h) => h.epoch === metadata.bestEpoch)
       .map((h) => `<circle cx="${x(h.epoch)}" cy="${yAccuracy(h.validationAccuracy)}" r="4" fill="#2471a3"/>`),
-    `<text x="${left}" y="${top + height + 56}" font-size="12"><tspan fill="#c0392b">— training loss</tspan>  <tspan fill="#2471a3">- - training accuracy (augmented)  — validation accuracy  ● best epoch ${metadata.bestEpoch}${keptAverage(metadata)}</tspan></text>`,
+    `<text x="${left}" y="${top + height + 56}" font-size="12"><tspan fill="#c0392b">— training loss</tspan>  <tspan fill="#2471a3">- - training accuracy (augmented)  — validation accuracy  ● best epoch ${metadata.bestEpoch}</tspan></text>`,
   ].join('\n');
-}
-
-/** The legend's note when the model holds the average of the last epochs rather than the best one. */
-function keptAverage({ weightAverage }: ModelMetadata): string {
-  if (!weightAverage?.used) return '';
-  const { epochs, validationAccuracy } = weightAverage;
-  return `; kept: the average of epochs ${epochs[0]}–${epochs[epochs.length - 1]} (validation ${(validationAccuracy * 100).toFixed(2)}%)`;
 }
 
 /** Rows are true digits, columns predictions; the diagonal is left white so errors stand out. */

@@ -56,19 +56,18 @@ function calibratedMetadata(): ModelMetadata {
       description: 'styles',
     },
     drawingPool: { drawn: 5, styled: 10, seconds: 3, description: 'pool' },
-    weightAverage: { epochs: [3, 4], validationAccuracy: 0.99, used: true },
   };
 }
 
 describe(parseModelMetadata.name, () => {
-  it('accepts the calibration, writing-styles, drawing-pool and weight-average records', () => {
+  it('accepts the calibration, writing-styles and drawing-pool records', () => {
     const sut = calibratedMetadata();
     expect(parseModelMetadata(JSON.parse(JSON.stringify(sut)), 'metadata.json')).toEqual(sut);
   });
 
   it('accepts metadata of a model from before calibration (the new records are optional)', () => {
-    const { calibration, stylesSet, drawingPool, weightAverage, ...older } = calibratedMetadata();
-    expect([calibration, stylesSet, drawingPool, weightAverage].every(Boolean)).toBe(true);
+    const { calibration, stylesSet, drawingPool, ...older } = calibratedMetadata();
+    expect([calibration, stylesSet, drawingPool].every(Boolean)).toBe(true);
     expect(() => parseModelMetadata(older, 'metadata.json')).not.toThrow();
   });
 
@@ -93,11 +92,6 @@ describe(parseModelMetadata.name, () => {
       'a drawing pool without seconds',
       (m: ModelMetadata) => delete (m.drawingPool as Partial<{ seconds: number }>).seconds,
       /'drawingPool'/,
-    ],
-    [
-      'a weight average without its choice',
-      (m: ModelMetadata) => delete (m.weightAverage as Partial<{ used: boolean }>).used,
-      /'weightAverage' must be an object with epochs, validationAccuracy and used/,
     ],
   ])('names the field for %s', (_case, spoil, message) => {
     const metadata = calibratedMetadata();

@@ -78,15 +78,6 @@ export interface DrawingPoolRecord {
   description: string;
 }
 
-/** The mean of the last epochs' weights, measured on the validation split against the best epoch. */
-export interface WeightAverageRecord {
-  /** The epochs whose end-of-epoch weights were averaged. */
-  epochs: number[];
-  validationAccuracy: number;
-  /** Whether the model holds the average (else the best epoch's weights). */
-  used: boolean;
-}
-
 export interface ModelMetadata {
   modelId: string;
   created: string;
@@ -123,8 +114,6 @@ export interface ModelMetadata {
   calibration?: Calibration;
   stylesSet?: StylesSetRecord;
   drawingPool?: DrawingPoolRecord;
-  /** Absent in models trained before weight averaging, and when fewer than two epochs were averaged. */
-  weightAverage?: WeightAverageRecord;
 }
 
 export class ModelMetadataError extends Error {
@@ -205,17 +194,6 @@ const FIELDS: Array<[field: string, check: Check, expected: string, optional?: '
     'drawingPool',
     (v) => isObject(v) && isCount(field(v, 'drawn')) && isCount(field(v, 'styled')) && isNumber(field(v, 'seconds')),
     'an object with drawn, styled and seconds',
-    'optional',
-  ],
-  [
-    'weightAverage',
-    (v) =>
-      isObject(v) &&
-      isArray(field(v, 'epochs')) &&
-      (field(v, 'epochs') as unknown[]).every(isCount) &&
-      isFraction(field(v, 'validationAccuracy')) &&
-      isBoolean(field(v, 'used')),
-    'an object with epochs, validationAccuracy and used',
     'optional',
   ],
 ];
