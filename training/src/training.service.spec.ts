@@ -58,6 +58,22 @@ describe(TrainingService.name, () => {
     expect(logs.join('\n')).toMatch(/Drawing 40 training digits/);
   }, 120_000);
 
+  it('trains alike twice with one seed: same weights to the bit, dropout included', async () => {
+    const options = { ...DEFAULT_TRAIN_OPTIONS, limit: 256, epochs: 1, batchSize: 64, workers: 2, drawingPool: { drawn: 0, styled: 0 } };
+    const data = await sut.prepareData(options, silent);
+    const trainOnce = async (seed: number) => {
+      const model = buildDigitNet(options.seed);
+      await sut.fit(model, data, { ...options, seed }, 'wasm', silent);
+      const weights = flattenWeights(model);
+      model.dispose();
+      return weights;
+    };
+    const [first, second, otherSeed] = [await trainOnce(42), await trainOnce(42), await trainOnce(43)];
+    expect(Buffer.from(second.buffer).equals(Buffer.from(first.buffer))).toBe(true);
+    // The seed reaches the step stream (shuffling, augmentation, dropout), not only the initial weights.
+    expect(Buffer.from(otherSeed.buffer).equals(Buffer.from(first.buffer))).toBe(false);
+  }, 180_000);
+
   it('fits a temperature on the validation split and folds it into the model', async () => {
     const model = buildDigitNet(9);
     foldTemperature(model, 0.1); // an over-confident untrained net: T must come out above 1

@@ -17,6 +17,7 @@ import { ImageSetName, SharedImageSet, WorkerRequest, WorkerResponse, WorkerSetu
 class GradientWorker {
   private readonly model: tf.LayersModel;
   private readonly variables: tf.Variable[];
+  private readonly dropouts: tf.layers.Layer[];
   private readonly optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
   private readonly sets: Record<ImageSetName, { pixels: Uint8Array; labels: Uint8Array }>;
 
@@ -24,6 +25,7 @@ class GradientWorker {
     this.model = buildDigitNet(setup.architectureSeed);
     setFlatWeights(this.model, setup.initialWeights);
     this.variables = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.dropouts = this.model.layers.filter((layer) => layer.getClassName() === 'Dropout');
     const view = (set: SharedImageSet) => ({ pixels: new Uint8Array(set.pixels), labels: new Uint8Array(set.labels) });
     this.sets = { train: view(setup.sets.train), validation: view(setup.sets.validation), test: view(setup.sets.test) };
   }
@@ -39,8 +41,19 @@ class GradientWorker {
     return floats;
   }
 
+  /**
+   * Dropout layers draw their masks with the `seed` they hold, read on every call; unseeded they
+   * fell back on Math.random and no two runs with one --seed trained alike. A seed per step and
+   * layer, from the step's own seed, makes the masks part of the run's seeded stream and still
+   * fresh at every step (a fixed seed would drop the same units every time).
+   */
+  private seedDropout(stepSeed: number): void {
+    this.dropouts.forEach((layer, k) => ((layer as unknown as { seed?: number }).seed = stepSeed * this.dropouts.length + k));
+  }
+
   async gradients(indices: Int32Array, augmentationSeed: number): Promise<WorkerResponse> {
     const labels = Int32Array.from(indices, (i) => this.sets.train.labels[i]);
+    this.seedDropout(augmentationSeed);
     let predictions: tf.Tensor | undefined;
     const { value, grads } = tf.tidy(() => {
       const batch = augmentBatch(this.pixels('train', indices), indices.length, new SeededRandom(augmentationSeed));
