@@ -92,7 +92,7 @@ export class TrainCommand extends CommandRunner {
 
   @Option({
     flags: '--seed <n>',
-    description: `initial weights, shuffling, augmentation, drawing pool (default ${DEFAULT_TRAIN_OPTIONS.seed})`,
+    description: `initial weights, shuffling, augmentation, dropout, drawing pool (default ${DEFAULT_TRAIN_OPTIONS.seed})`,
   })
   parseSeed(value: string): number {
     return nonNegativeInteger('--seed', value);
